@@ -1,0 +1,38 @@
+# borlange-analysis: the two commands of the README.
+#   make report   set up, fetch the data, build every report for Borlänge
+#   make test     set up and run the whole test suite
+# Offline: set BORLANGE_DATA_MIRROR to a folder laid out like shared/data.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+KOMMUN ?= Borlänge
+JOBS ?= 2
+
+.PHONY: setup report test fetch prepare lab clean
+
+$(BIN)/borlange-analysis: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@
+
+setup: $(BIN)/borlange-analysis
+
+fetch: setup
+	$(BIN)/borlange-analysis fetch
+
+prepare: fetch
+	$(BIN)/borlange-analysis prepare
+
+report: prepare
+	$(BIN)/borlange-analysis reports --kommun "$(KOMMUN)" --jobs $(JOBS)
+
+test: fetch
+	$(BIN)/python -m pytest tests notebooks --nbval-lax -p no:cacheprovider
+
+lab: setup
+	$(BIN)/jupyter lab notebooks/
+
+clean:
+	rm -rf data/processed/*.parquet data/processed/manifest.json reports/*/

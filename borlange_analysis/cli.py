@@ -1,0 +1,77 @@
+"""The ``borlange-analysis`` command line (Typer).
+
+Sub-commands: ``fetch`` (raw data into data/raw), ``prepare`` (tidy tables into data/processed),
+``indicators`` (every indicator for all kommuner), ``reports`` (the notebook reports).
+Exit codes: 0 success, 1 a job failed, 2 bad input (unknown kommun, sector, ...).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from .errors import BorlangeError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Climate reports for Swedish kommuner from official greenhouse-gas statistics.")
+console = Console(stderr=True)
+
+
+def _fail(exc: Exception, code: int = 2) -> None:
+    console.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def fetch(
+    mirror: Annotated[Optional[Path], typer.Option(help="Copy from this local folder (laid out like shared/data) instead of downloading. Default: $BORLANGE_DATA_MIRROR.")] = None,
+    source: Annotated[Optional[list[str]], typer.Option("--source", "-s", help="Fetch only these sources (repeatable).")] = None,
+    latest: Annotated[Optional[str], typer.Option(help="Download the publisher's current export (e.g. 'smhi') and register it as a new release.")] = None,
+    force: Annotated[bool, typer.Option(help="Fetch again even if a verified copy is present.")] = False,
+) -> None:
+    """Download (or copy from a mirror) every raw source into data/raw, verifying sha256."""
+    from rich.progress import Progress
+
+    from . import sources
+
+    try:
+        if latest:
+            path = sources.fetch_latest(latest)
+            console.print(f"registered new release from {latest}: {path}")
+            return
+        names = source or [n for n, s in sources.registry().items() if s.sha256 is not None and n == s.name]
+        with Progress(console=console, transient=True) as bar:
+            task = bar.add_task("fetching", total=len(names))
+            paths = sources.fetch_all(names, mirror=mirror, force=force, progress=lambda n: bar.advance(task))
+        console.print(f"fetched {len(paths)} sources into data/raw")
+    except BorlangeError as exc:
+        _fail(exc, 1 if isinstance(exc, sources.FetchError) else 2)
+
+
+@app.command()
+def prepare() -> None:
+    """Parse the raw files into validated Parquet tables in data/processed."""
+    from rich.progress import Progress
+
+    from . import prepare as prep
+
+    try:
+        with Progress(console=console, transient=True) as bar:
+            task = bar.add_task("preparing", total=len(prep.TABLES))
+            paths = prep.prepare(progress=lambda n: bar.advance(task))
+        console.print(f"wrote {len(prep.TABLES)} tables to data/processed in {paths['_seconds']:.1f} s")
+    except BorlangeError as exc:
+        _fail(exc)
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

@@ -1,0 +1,281 @@
+"""Loading API: the processed tables, filtered and checked.
+
+Every loader accepts kommun names or SCB codes ("Borlänge", "2081", 2081), resolves them through
+SCB's code list, and stops with a clear error (nearest valid names, list of valid ones) on an
+unknown kommun, sector, release or year. Tables are read once per process and cached
+(invalidated when the file changes), so notebooks and the report runner pay the cost once.
+
+If ``data/processed`` is empty but ``data/raw`` holds the fetched files, the tables are prepared
+on first use.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from . import config
+from .errors import DataFileError, UnknownValueError
+from .names import SECTOR_TOTAL, KommunResolver, resolve_sector
+
+LEVELS = ("total", "sector", "subsector")
+
+
+def _table_path(name: str) -> Path:
+    return config.processed_dir() / f"{name}.parquet"
+
+
+@lru_cache(maxsize=64)
+def _read_cached(path: str, mtime_ns: int) -> pd.DataFrame:
+    return pd.read_parquet(path)
+
+
+def ensure_prepared() -> bool:
+    """Prepare the processed tables if they are missing or older than the raw files they come from
+    (needs the fetched raw files). Returns True when it (re)built them."""
+    from .prepare import is_up_to_date, prepare
+
+    if is_up_to_date():
+        return False
+    prepare()
+    _read_cached.cache_clear()
+    return True
+
+
+def load_table(name: str) -> pd.DataFrame:
+    """One processed table by name (a copy that the caller may modify)."""
+    from .prepare import TABLES
+
+    if name not in TABLES:
+        raise UnknownValueError("table", name, TABLES)
+    path = _table_path(name)
+    if not path.is_file():
+        try:
+            ensure_prepared()
+        except DataFileError as exc:
+            raise DataFileError(
+                f"Processed table {path} is missing and could not be prepared: {exc}"
+            ) from None
+    try:
+        frame = _read_cached(str(path), path.stat().st_mtime_ns)
+    except Exception as exc:
+        raise DataFileError(f"{path}: cannot read the processed table ({exc}); run `borlange-analysis prepare`.") from exc
+    return frame.copy()
+
+
+@lru_cache(maxsize=4)
+def _resolver(mtime_ns: int) -> KommunResolver:
+    return KommunResolver(load_table("kommuner"))
+
+
+def resolver() -> KommunResolver:
+    """The kommun name/code resolver built from SCB's code list."""
+    path = _table_path("kommuner")
+    if not path.is_file():
+        ensure_prepared()
+    return _resolver(path.stat().st_mtime_ns)
+
+
+def kommun_code(kommun: str | int) -> str:
+    """SCB code of a kommun given by name or code; unknown names fail with suggestions."""
+    return resolver().code(kommun)
+
+
+def kommun_name(kommun: str | int) -> str:
+    return resolver().name(kommun)
+
+
+def kommun_codes(kommun: str | int | Iterable[str | int] | None) -> list[str] | None:
+    if kommun is None:
+        return None
+    if isinstance(kommun, (str, int)):
+        return [kommun_code(kommun)]
+    return [kommun_code(k) for k in kommun]
+
+
+def releases() -> list[str]:
+    """Emission releases available, oldest first (the newest is the default)."""
+    from .sources import registry
+
+    present = set(load_table("emissions")["release"].unique())
+    published = {}
+    for src in registry().values():
+        if src.release in present:
+            published[src.release] = max(published.get(src.release, ""), src.published)
+    return sorted(present, key=lambda r: (published.get(r, r), r))
+
+
+def resolve_release(release: str = "latest") -> str:
+    avail = releases()
+    if release in (None, "latest", "newest"):
+        return avail[-1]
+    release = str(release)
+    if release not in avail:
+        raise UnknownValueError("release", release, avail + ["latest"])
+    return release
+
+
+def load_emissions(
+    kommun: str | int | Sequence[str | int] | None = "Borlänge",
+    *,
+    release: str = "latest",
+    level: str = "sector",
+    sector: str | Sequence[str] | None = None,
+    years: Iterable[int] | None = None,
+) -> pd.DataFrame:
+    """Tidy emissions (t CO2e/yr, all greenhouse gases, GWP100 AR5; SMHI) for one release.
+
+    Parameters
+    ----------
+    kommun
+        Name or SCB code, a list of them, or None for all 290 kommuner. Default Borlänge.
+    release
+        An SMHI release ("2021", "2024", "2025", "2026", ...) or "latest" (default).
+    level
+        "total" (the 'Alla' rows), "sector" (the 9 main sectors) or "subsector" (only in releases
+        that carry sub-sectors, e.g. 2021).
+    sector
+        Restrict to one or more main sectors (Swedish name, id or English name).
+    years
+        Restrict to these years; a year the release lacks fails with the list of its years.
+    """
+    if level not in LEVELS:
+        raise UnknownValueError("level", level, LEVELS)
+    rel = resolve_release(release)
+    frame = load_table("emissions")
+    frame = frame[(frame["release"] == rel) & (frame["level"] == level)]
+    if level == "subsector" and frame.empty:
+        with_sub = sorted(set(load_table("emissions").query("level == 'subsector'")["release"]))
+        raise UnknownValueError(f"release with sub-sectors (release {rel} has none)", rel, with_sub)
+    codes = kommun_codes(kommun)
+    if codes is not None:
+        frame = frame[frame["kommun_code"].isin(codes)]
+    if sector is not None and level != "total":
+        wanted = [resolve_sector(s) for s in ([sector] if isinstance(sector, str) else sector)]
+        frame = frame[frame["sector"].isin(wanted)]
+    if years is not None:
+        years = [int(y) for y in years]
+        have = sorted(frame["year"].unique().tolist())
+        bad = [y for y in years if y not in have]
+        if bad:
+            raise UnknownValueError(f"year for release {rel}", bad[0], have)
+        frame = frame[frame["year"].isin(years)]
+    return frame.reset_index(drop=True)
+
+
+def load_regional_emissions(region: str = "Sverige", *, release: str = "latest", level: str = "total") -> pd.DataFrame:
+    """Emissions of Sweden ("Sverige"/"00") or a län (name or code), t CO2e/yr.
+
+    ``release='latest'`` picks the newest release that has regional data."""
+    frame = load_table("regional_emissions")
+    avail = sorted(frame["release"].unique())
+    rel = avail[-1] if release in (None, "latest") else str(release)
+    if rel not in avail:
+        raise UnknownValueError("release with regional data", rel, avail)
+    code = "00" if str(region).strip().casefold() in ("sverige", "sweden", "riket", "00") else resolver().lan_code(region)
+    out = frame[(frame["release"] == rel) & (frame["region_code"] == code) & (frame["level"] == level)]
+    return out.reset_index(drop=True)
+
+
+def load_kommuner() -> pd.DataFrame:
+    """SCB's 290 kommuner with their län."""
+    return load_table("kommuner")
+
+
+def _filter_kommun(frame: pd.DataFrame, kommun) -> pd.DataFrame:
+    codes = kommun_codes(kommun)
+    if codes is not None:
+        frame = frame[frame["kommun_code"].isin(codes)]
+    return frame.reset_index(drop=True)
+
+
+def load_population(kommun=None, *, year: int | None = None) -> pd.DataFrame:
+    """Population 31 Dec per kommun and year (SCB; 1950-2022 and 2024)."""
+    frame = _filter_kommun(load_table("population"), kommun)
+    if year is not None:
+        have = sorted(frame["year"].unique())
+        if int(year) not in have:
+            raise UnknownValueError("population year", year, have)
+        frame = frame[frame["year"] == int(year)]
+    return frame.reset_index(drop=True)
+
+
+def population_for(years: Iterable[int], kommun=None) -> pd.DataFrame:
+    """Population per kommun for each requested year: the SCB value for that year, else the
+    nearest year available (column ``population_year`` says which was used)."""
+    pop = _filter_kommun(load_table("population"), kommun)
+    out = []
+    for y in sorted(set(int(v) for v in years)):
+        pick = pop.assign(dist=(pop["year"] - y).abs()).sort_values(["kommun_code", "dist", "year"])
+        pick = pick.drop_duplicates("kommun_code")
+        out.append(pick.assign(population_year=pick["year"], year=y)[["kommun_code", "year", "population", "population_year"]])
+    return pd.concat(out, ignore_index=True)
+
+
+def load_land_area(kommun=None) -> pd.DataFrame:
+    """Land area, km², per kommun and year (SCB, 2015-2023)."""
+    return _filter_kommun(load_table("land_area"), kommun)
+
+
+def load_land_use(kommun=None) -> pd.DataFrame:
+    """Land use in hectares per kommun and class (SCB, 2015)."""
+    return _filter_kommun(load_table("land_use"), kommun)
+
+
+def load_ets_installations(kommun=None) -> pd.DataFrame:
+    """Swedish EU ETS installations with the kommun they lie in."""
+    frame = load_table("ets_installations")
+    codes = kommun_codes(kommun)
+    if codes is not None:
+        frame = frame[frame["kommun_code"].isin(codes)]
+    return frame.reset_index(drop=True)
+
+
+def load_ets_emissions(installation_ids: Iterable[str] | None = None) -> pd.DataFrame:
+    """Verified emissions (t CO2e) per installation and year, 2013-2020 (EUTL)."""
+    frame = load_table("ets_emissions")
+    if installation_ids is not None:
+        ids = list(installation_ids)
+        known = set(load_table("ets_installations")["installation_id"])
+        for i in ids:
+            if i not in known:
+                raise UnknownValueError("EU ETS installation", i, sorted(known))
+        frame = frame[frame["installation_id"].isin(ids)]
+    return frame.reset_index(drop=True)
+
+
+def load_lulucf_national() -> pd.DataFrame:
+    """Sweden's LULUCF net flux, t CO2/yr (negative = net uptake), Naturvårdsverket."""
+    return load_table("lulucf_national")
+
+
+def load_biogenic_co2(kommun=None) -> pd.DataFrame:
+    """Biogenic CO2 per kommun, t CO2/yr (Klimatbyrån's estimate)."""
+    return _filter_kommun(load_table("biogenic_co2"), kommun)
+
+
+def provenance() -> pd.DataFrame:
+    """Provenance of every raw input that ``prepare`` read: publisher, release, URL, retrieved,
+    sha256, licence."""
+    path = config.processed_dir() / "manifest.json"
+    if not path.is_file():
+        ensure_prepared()
+    data = json.loads(path.read_text(encoding="utf-8"))["inputs"]
+    rows = [{"source": k, **v} for k, v in data.items()]
+    return pd.DataFrame(rows)[["source", "publisher", "release", "retrieved_at", "sha256", "url", "licence"]]
+
+
+def data_fingerprint() -> str:
+    """A short hash of the processed inputs (sha256 of the manifest): changes when data changes."""
+    import hashlib
+
+    path = config.processed_dir() / "manifest.json"
+    if not path.is_file():
+        ensure_prepared()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    key = json.dumps({k: v.get("sha256") for k, v in data["inputs"].items()}, sort_keys=True)
+    return hashlib.sha256(key.encode()).hexdigest()[:16]

@@ -1,0 +1,127 @@
+"""Names and codes: kommuner, län and SMHI sectors, harmonised through SCB's code list.
+
+Kommun names differ between sources ("Falu kommun" / Falun, "Region Gotland" / Gotland,
+"Upplands-Väsby" / Upplands Väsby, "Stockholms stad" / Stockholm, ...). Every parser maps the
+names it reads to SCB's four-digit kommun code with :class:`KommunResolver`; tables carry both.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pandas as pd
+
+from . import config
+from .errors import UnknownValueError, fold
+
+
+@lru_cache(maxsize=1)
+def sectors() -> pd.DataFrame:
+    """The 9 SMHI main sectors: Swedish name, id, English name, source."""
+    return pd.read_csv(config.PACKAGE_DATA / "sectors.csv", dtype=str)
+
+
+SECTOR_TOTAL = "Alla"
+
+
+def sector_names() -> list[str]:
+    return sectors()["sector"].tolist()
+
+
+def resolve_sector(value: str) -> str:
+    """A sector given by its Swedish name, id or English name -> the Swedish SMHI name."""
+    tab = sectors()
+    key = fold(value)
+    for col in ("sector", "sector_id", "sector_en"):
+        hit = tab[tab[col].map(fold) == key]
+        if len(hit):
+            return hit["sector"].iloc[0]
+    # tolerate a name without its parenthesis, e.g. "Industri" or "Avfall"
+    short = tab[tab["sector"].map(lambda s: fold(re.sub(r"\s*\(.*\)$", "", s))) == key]
+    if len(short) == 1:
+        return short["sector"].iloc[0]
+    raise UnknownValueError("sector", value, tab["sector"].tolist() + tab["sector_id"].tolist())
+
+
+def sector_label(sector: str, language: str = "sv") -> str:
+    """Display name of a sector in Swedish or English."""
+    if sector == SECTOR_TOTAL:
+        return "Alla sektorer" if language == "sv" else "All sectors"
+    tab = sectors().set_index("sector")
+    if language == "en" and sector in tab.index:
+        return tab.loc[sector, "sector_en"]
+    return sector
+
+
+@lru_cache(maxsize=1)
+def kommun_aliases() -> dict[str, str]:
+    tab = pd.read_csv(config.PACKAGE_DATA / "kommun_aliases.csv", dtype=str)
+    return {fold(a): k for a, k in zip(tab["alias"], tab["kommun"])}
+
+
+def _key(name: str) -> str:
+    """Normalise a kommun name for matching: accents kept, case and hyphens ignored."""
+    text = str(name).strip()
+    text = re.sub(r"\s+(kommun|stad)$", "", text, flags=re.IGNORECASE)
+    text = text.replace("-", " ")
+    return re.sub(r"\s+", " ", text).casefold()
+
+
+class KommunResolver:
+    """Map kommun names or codes to SCB's code and canonical name.
+
+    ``codes`` is SCB's code table with columns kommun_code, kommun, lan_code, lan.
+    """
+
+    def __init__(self, codes: pd.DataFrame):
+        self.codes = codes.reset_index(drop=True)
+        self.by_code = dict(zip(self.codes["kommun_code"], self.codes["kommun"]))
+        self.lan_of = dict(zip(self.codes["kommun_code"], self.codes["lan_code"]))
+        self.lan_name = dict(zip(self.codes["lan_code"], self.codes["lan"]))
+        self._by_key: dict[str, str] = {}
+        for code, name in self.by_code.items():
+            self._by_key[_key(name)] = code
+        aliases = kommun_aliases()
+        name_to_code = {v: k for k, v in self.by_code.items()}
+        for alias, canonical in aliases.items():
+            if canonical in name_to_code:
+                self._by_key.setdefault(_key(alias), name_to_code[canonical])
+
+    def names(self) -> list[str]:
+        return sorted(self.by_code.values(), key=fold)
+
+    def code(self, value: str | int, *, strict: bool = True) -> str | None:
+        """Code for a kommun name or code ('Borlänge', '2081', 2081, 'Falu kommun')."""
+        text = str(value).strip()
+        if text.isdigit():
+            text = text.zfill(4)
+            if text in self.by_code:
+                return text
+        else:
+            hit = self._by_key.get(_key(text))
+            if hit is None:
+                hit = self._by_key.get(_key(kommun_aliases().get(fold(text), "")), None)
+            if hit is not None:
+                return hit
+        if strict:
+            raise UnknownValueError("kommun", value, self.names())
+        return None
+
+    def name(self, value: str | int) -> str:
+        return self.by_code[self.code(value)]
+
+    def lan(self, value: str | int) -> tuple[str, str]:
+        code = self.code(value)
+        lan_code = self.lan_of[code]
+        return lan_code, self.lan_name[lan_code]
+
+    def lan_code(self, value: str) -> str:
+        """Code of a län given by name ('Dalarnas län', 'Dalarna') or code ('20')."""
+        text = str(value).strip()
+        if text.isdigit() and text.zfill(2) in self.lan_name:
+            return text.zfill(2)
+        for code, name in self.lan_name.items():
+            if fold(name) == fold(text) or fold(name).replace(" lan", "").rstrip("s") == fold(text).rstrip("s"):
+                return code
+        raise UnknownValueError("län", value, sorted(self.lan_name.values()))
