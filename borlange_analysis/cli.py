@@ -69,6 +69,30 @@ def prepare() -> None:
         _fail(exc)
 
 
+@app.command()
+def indicators(
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write (.csv, .parquet or .json).")] = Path("indicators.csv"),
+    release: Annotated[str, typer.Option(help="SMHI release, or 'latest'.")] = "latest",
+    current_year: Annotated[int, typer.Option(help="The analysis year (estimates run up to it).")] = 2026,
+    method: Annotated[str, typer.Option(help="Trend method: median (Klimatkollen) or ols.")] = "median",
+    budget_preset: Annotated[str, typer.Option(help="Carbon budget preset (see data/budget_presets.csv).")] = "cemus_1.7C",
+    per_sector: Annotated[bool, typer.Option(help="One row per kommun and sector (plus the total).")] = False,
+    kommun: Annotated[Optional[list[str]], typer.Option(help="Only these kommuner (default all 290).")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", help="csv, parquet or json (default: from the suffix).")] = None,
+    sinks: Annotated[bool, typer.Option(help="Add the sink and neutrality-balance columns.")] = True,
+) -> None:
+    """Write every indicator for all kommuner (trend, Carbon Law, budget, targets, sinks)."""
+    from . import indicators as ind
+
+    try:
+        table = ind.build_indicators(release=release, kommun=kommun, current_year=current_year, method=method,
+                                     budget_preset=budget_preset, per_sector=per_sector, with_sinks=sinks)
+        ind.write_indicators(table, output, fmt)
+        console.print(f"wrote {len(table)} rows x {table.shape[1]} columns to {output}")
+    except BorlangeError as exc:
+        _fail(exc)
+
+
 def main() -> None:  # pragma: no cover
     app()
 
