@@ -22,6 +22,19 @@ from .data import (  # noqa: E402
     releases,
 )
 
+from . import (  # noqa: E402  (submodules, so that `ba.pathways` etc. work after `import borlange_analysis as ba`)
+    budget,
+    emissions,
+    food_waste,
+    indicators,
+    names,
+    partners,
+    pathways,
+    sinks,
+    statements,
+    targets,
+)
+
 __all__ = [
     "__version__",
     "kommun_code",

@@ -93,6 +93,66 @@ def indicators(
         _fail(exc)
 
 
+@app.command()
+def reports(
+    kommun: Annotated[Optional[list[str]], typer.Option(help="Kommun name or SCB code (repeatable). Default: Borlänge.")] = None,
+    notebook: Annotated[Optional[list[str]], typer.Option(help="Notebooks to build (repeatable). Default: overview, sector, partner, carbon_budget, carbon_sinks, peers.")] = None,
+    sector: Annotated[Optional[list[str]], typer.Option(help="Sectors for the sector report (repeatable). Default: all 9.")] = None,
+    partner: Annotated[Optional[list[str]], typer.Option(help="Partner ids (repeatable). Default: every partner of the kommun.")] = None,
+    param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="Notebook parameter NAME=VALUE (repeatable).")] = None,
+    release: Annotated[str, typer.Option(help="SMHI release, or 'latest'.")] = "latest",
+    language: Annotated[str, typer.Option(help="sv or en.")] = "sv",
+    current_year: Annotated[int, typer.Option(help="The analysis year.")] = 2026,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (each keeps one warm kernel).")] = 2,
+    fmt: Annotated[str, typer.Option("--format", help="Comma-separated: html,ipynb.")] = "html,ipynb",
+    force: Annotated[bool, typer.Option(help="Rebuild even if nothing changed.")] = False,
+    output: Annotated[Optional[Path], typer.Option(help="Output folder (default: reports/).")] = None,
+) -> None:
+    """Build the report set: reports/<kommun>/<release>/ with notebooks, HTML, CSV tables, index.html, summary.json."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from . import reports as rp
+
+    params = {}
+    for item in param or []:
+        if "=" not in item:
+            _fail(ValueError(f"--param {item!r} must look like NAME=VALUE"))
+        k, v = item.split("=", 1)
+        params[k.strip()] = v
+    formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
+    t0 = time.perf_counter()
+    try:
+        for f in formats:
+            if f not in rp.FORMATS:
+                from .errors import UnknownValueError
+
+                raise UnknownValueError("format", f, rp.FORMATS)
+        job_list = rp.plan(kommuner=kommun, notebooks=notebook, sectors=sector, partner_ids=partner, params=params,
+                           release=release, language=language, current_year=current_year, output=output)
+    except BorlangeError as exc:
+        _fail(exc)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=False) as bar:
+        task = bar.add_task("reports", total=len(job_list))
+        results = rp.run(job_list, n_jobs=jobs, formats=formats, force=force,
+                         progress=lambda r: bar.update(task, advance=1, description=f"{r.status:7s} {r.name}"))
+    table = Table(title="borlange-analysis reports")
+    for col in ("report", "status", "seconds", "note"):
+        table.add_column(col)
+    for r in results:
+        color = {"built": "green", "skipped": "cyan", "failed": "red"}[r.status]
+        table.add_row(r.name, f"[{color}]{r.status}[/]", f"{r.seconds:.1f}", r.error)
+    console.print(table)
+    counts = {s: sum(r.status == s for r in results) for s in ("built", "skipped", "failed")}
+    folders = sorted({j.out_dir for j in job_list if j.public})
+    console.print(f"built {counts['built']}, skipped {counts['skipped']}, failed {counts['failed']} "
+                  f"in {time.perf_counter() - t0:.1f} s; output: {', '.join(folders)}")
+    if counts["failed"]:
+        console.print("failed notebooks are kept in _failed/ with their error for debugging")
+        raise typer.Exit(1)
+
+
 def main() -> None:  # pragma: no cover
     app()
 

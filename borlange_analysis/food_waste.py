@@ -81,3 +81,9 @@ def national_context() -> pd.DataFrame:
     """Sweden's food waste 2014 (SMED for Naturvårdsverket), with sources."""
     t = _table()
     return t[t["status"] == "published"].reset_index(drop=True)
+
+
+def kitchen_range(kitchens: list[int], **overrides) -> pd.DataFrame:
+    """The school-kitchen scenario for several numbers of kitchens (one row each)."""
+    rows = [school_kitchen_scenario(school_kitchens=k, **overrides).assign(school_kitchens=k) for k in kitchens]
+    return pd.concat(rows, ignore_index=True)
