@@ -8,6 +8,8 @@ Environment variables
 ---------------------
 BORLANGE_HOME
     Project root (holds ``data/`` and ``reports/``).
+BORLANGE_NOTEBOOKS, BORLANGE_PARTNERS_DIR
+    Other notebook or partner-data folders (tests, other kommuner's setups).
 BORLANGE_DATA_MIRROR
     A local folder laid out like the project's ``shared/data`` mirror; when set, ``fetch`` copies
     from it instead of downloading.
@@ -58,13 +60,16 @@ def reports_dir() -> Path:
 
 
 def partners_data_dir() -> Path:
-    """``data/partners/<id>/``: partners' own activity data (never committed)."""
-    return project_root() / "data" / "partners"
+    """``data/partners/<id>/``: partners' own activity data (never committed);
+    ``$BORLANGE_PARTNERS_DIR`` overrides it."""
+    env = os.environ.get("BORLANGE_PARTNERS_DIR")
+    return Path(env).expanduser().resolve() if env else project_root() / "data" / "partners"
 
 
 def notebooks_dir() -> Path:
-    """``notebooks``: the parameterised report notebooks."""
-    return project_root() / "notebooks"
+    """``notebooks``: the parameterised report notebooks; ``$BORLANGE_NOTEBOOKS`` overrides it."""
+    env = os.environ.get("BORLANGE_NOTEBOOKS")
+    return Path(env).expanduser().resolve() if env else project_root() / "notebooks"
 
 
 def mirror_dir(explicit: str | os.PathLike | None = None) -> Path | None:

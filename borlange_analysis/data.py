@@ -23,6 +23,8 @@ from .errors import DataFileError, UnknownValueError
 from .names import SECTOR_TOTAL, KommunResolver, resolve_sector
 
 LEVELS = ("total", "sector", "subsector")
+#: pandas 3 always copies on write; on pandas 2 the cached tables are copied before they are handed out
+_COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3 or getattr(pd.options.mode, "copy_on_write", False) is True
 
 
 def _table_path(name: str) -> Path:
@@ -64,7 +66,14 @@ def load_table(name: str) -> pd.DataFrame:
         frame = _read_cached(str(path), path.stat().st_mtime_ns)
     except Exception as exc:
         raise DataFileError(f"{path}: cannot read the processed table ({exc}); run `borlange-analysis prepare`.") from exc
-    return frame.copy()
+    # pandas copy-on-write: callers may modify what they get without touching the cache
+    return frame if _COPY_ON_WRITE else frame.copy()
+
+
+@lru_cache(maxsize=32)
+def _emission_slice(release: str, level: str, mtime_ns: int) -> pd.DataFrame:
+    frame = load_table("emissions")
+    return frame[(frame["release"] == release) & (frame["level"] == level)].reset_index(drop=True)
 
 
 @lru_cache(maxsize=4)
@@ -99,6 +108,14 @@ def kommun_codes(kommun: str | int | Iterable[str | int] | None) -> list[str] | 
 
 def releases() -> list[str]:
     """Emission releases available, oldest first (the newest is the default)."""
+    path = _table_path("emissions")
+    if not path.is_file():
+        ensure_prepared()
+    return list(_releases(path.stat().st_mtime_ns))
+
+
+@lru_cache(maxsize=4)
+def _releases(mtime_ns: int) -> tuple[str, ...]:
     from .sources import registry
 
     present = set(load_table("emissions")["release"].unique())
@@ -106,7 +123,12 @@ def releases() -> list[str]:
     for src in registry().values():
         if src.release in present:
             published[src.release] = max(published.get(src.release, ""), src.published)
-    return sorted(present, key=lambda r: (published.get(r, r), r))
+    return tuple(sorted(present, key=lambda r: (published.get(r, r), r)))
+
+
+def releases_with_subsectors() -> list[str]:
+    """Releases that carry sub-sectors (oldest first)."""
+    return [r for r in releases() if len(_emission_slice(r, "subsector", _table_path("emissions").stat().st_mtime_ns))]
 
 
 def resolve_release(release: str = "latest") -> str:
@@ -146,10 +168,9 @@ def load_emissions(
     if level not in LEVELS:
         raise UnknownValueError("level", level, LEVELS)
     rel = resolve_release(release)
-    frame = load_table("emissions")
-    frame = frame[(frame["release"] == rel) & (frame["level"] == level)]
+    frame = _emission_slice(rel, level, _table_path("emissions").stat().st_mtime_ns)
     if level == "subsector" and frame.empty:
-        with_sub = sorted(set(load_table("emissions").query("level == 'subsector'")["release"]))
+        with_sub = releases_with_subsectors()
         raise UnknownValueError(f"release with sub-sectors (release {rel} has none)", rel, with_sub)
     codes = kommun_codes(kommun)
     if codes is not None:

@@ -112,8 +112,12 @@ def choropleth(values: pd.DataFrame, ctx: Context, *, column: str, title: str, l
         gdf = gdf[gdf["kommun_code"].str[:2] == ctx.lan_code]
     gdf = gdf.to_crs(3006)  # SWEREF 99 TM
     fig, ax = plt.subplots(figsize=(6, 8) if not lan_only else (7, 6))
-    gdf.plot(column=column, ax=ax, legend=True, cmap="YlOrRd", edgecolor="white", linewidth=0.2,
-             missing_kwds={"color": "0.9"}, legend_kwds={"label": legend, "shrink": 0.6})
+    # a few industrial kommuner reach >100 t/person: cap the colour scale at the 95th percentile
+    vmax = float(np.nanquantile(gdf[column], 0.95)) if gdf[column].notna().any() else None
+    capped = vmax is not None and float(np.nanmax(gdf[column])) > vmax
+    gdf.plot(column=column, ax=ax, legend=True, cmap="YlOrRd", edgecolor="white", linewidth=0.2, vmin=0, vmax=vmax,
+             missing_kwds={"color": "0.9"},
+             legend_kwds={"label": legend + (" (≥ p95 same colour)" if capped else ""), "shrink": 0.6})
     gdf[gdf["kommun_code"] == ctx.kommun_code].boundary.plot(ax=ax, color="black", linewidth=1.6)
     ax.set_axis_off()
     ax.set_title(title, loc="left", fontsize=12, fontweight="bold")

@@ -65,13 +65,30 @@ class Result:
 # --- planning and validation (no kernel) ---------------------------------------------------------
 
 def notebook_parameters(name: str, notebooks_dir: Path | None = None) -> dict:
-    """The parameters of a notebook (name -> inferred type and default), read with papermill."""
-    import papermill
+    """The parameters of a notebook: name -> {inferred_type_name, default, help}.
+
+    Reads the cell tagged ``parameters`` (annotated literal assignments with a comment each) with
+    :mod:`ast`, without importing papermill (which is slow to import).
+    """
+    import ast
 
     path = (notebooks_dir or config.notebooks_dir()) / f"{name}.ipynb"
     if not path.is_file():
         raise UnknownValueError("notebook", name, ALL_NOTEBOOKS)
-    return papermill.inspect_notebook(str(path))
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    cell = next((c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])), None)
+    if cell is None:
+        raise ParameterError(f"notebook {path} has no cell tagged 'parameters'")
+    src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+    out = {}
+    lines = src.splitlines()
+    for node in ast.parse(src).body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            comment = lines[node.lineno - 1].partition("#")[2].strip()
+            out[node.target.id] = {"inferred_type_name": ast.unparse(node.annotation),
+                                   "default": ast.literal_eval(node.value) if node.value is not None else None,
+                                   "help": comment}
+    return out
 
 
 def _coerce(value: str, typename: str, key: str):
@@ -188,8 +205,11 @@ RESET_CELL = "%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\nde
 
 
 def _worker_init(env: dict) -> None:
+    import atexit
+
     os.environ.update(env)
     _STATE.clear()
+    atexit.register(_stop_kernel)
 
 
 def _start_kernel():
@@ -395,7 +415,8 @@ def run(jobs: list[Job], *, n_jobs: int = 2, formats: tuple[str, ...] = FORMATS,
             todo.append(j)
     if todo:
         env = {"BORLANGE_HOME": str(config.project_root()), "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-               "PYTHONWARNINGS": "ignore"}
+               "PYTHONWARNINGS": "ignore", "BORLANGE_NOTEBOOKS": str(config.notebooks_dir()),
+               "BORLANGE_PARTNERS_DIR": str(config.partners_data_dir())}
         for folder in {j.out_dir for j in todo}:
             Path(folder).mkdir(parents=True, exist_ok=True)
         import multiprocessing as mp

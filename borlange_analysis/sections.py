@@ -36,8 +36,7 @@ def sector_share(ctx: Context) -> pd.DataFrame:
 def subsectors(ctx: Context) -> tuple[str | None, pd.DataFrame]:
     """Sub-sector emissions of the sector in the chosen release, or the newest release that has
     them (then a note says so). Returns (note key or None, table year x sub-sector)."""
-    emis = data.load_table("emissions")
-    with_sub = sorted(set(emis.loc[emis["level"] == "subsector", "release"]), key=data.releases().index)
+    with_sub = data.releases_with_subsectors()
     rel = ctx.release if ctx.release in with_sub else (with_sub[-1] if with_sub else None)
     if rel is None:
         return "none", pd.DataFrame()
@@ -174,6 +173,18 @@ def excluded_installations(ctx: Context, spec: str = "auto") -> list[str]:
         return []
     em = data.load_ets_emissions(inst["installation_id"])
     return [em.sort_values(["year", "verified_t_co2e"]).iloc[-1]["installation_id"]] if len(em) else []
+
+
+def budget_title(ctx: Context, exclude: str = "auto") -> str:
+    """Chart title naming the excluded point sources, e.g. 'Koldioxidbudget utan SSAB Tunnplåt i Borlänge'."""
+    from .report import text
+
+    ids = excluded_installations(ctx, exclude)
+    if not ids:
+        return f"{text('h.budget', ctx.language)}: {ctx.kommun}"
+    inst = data.load_ets_installations().set_index("installation_id")
+    names = ", ".join(f"{inst.loc[i, 'name']} ({i})" for i in ids)
+    return f"{text('h.budget', ctx.language)}: {ctx.kommun} {'utan' if ctx.language == 'sv' else 'without'} {names}"
 
 
 def adopted_budget(ctx: Context) -> dict | None:
