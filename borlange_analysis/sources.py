@@ -284,6 +284,10 @@ def fetch_latest(kind: str = "smhi", *, root: Path | None = None, today: str | N
         _download(src.url, tmp, "latest " + kind)
         if tmp.stat().st_size == 0:
             raise FetchError(f"SMHI's export at {src.url} came back empty; nothing was registered.")
+        sha = sha256_of(tmp)
+        for known in latest_releases(root).values():
+            if known.sha256 == sha:  # the same export as before: no new release
+                return known.raw_path(root)
         return _place_verified(src, tmp, src.url, root)
     finally:
         tmp.unlink(missing_ok=True)

@@ -75,3 +75,6 @@ def test_fetch_latest_records_hash_and_registers_release(tmp_path, monkeypatch):
     assert prov["sha256"] == hashlib.sha256(b"excel bytes").hexdigest() and prov["sha256_expected"] is None
     assert prov["release"] == "smhi-2026-11-27"
     assert "smhi_latest_smhi-2026-11-27" in sources.latest_releases(tmp_path)
+    # the same bytes the next day are not a new release
+    again = sources.fetch_latest("smhi", root=tmp_path, today="2026-11-28")
+    assert again == path and len(sources.latest_releases(tmp_path)) == 1
