@@ -132,3 +132,19 @@ def choropleth(values: pd.DataFrame, ctx: Context, *, column: str, title: str, l
     fig.text(0.01, 0.005, source, fontsize=7, color="0.35", ha="left", va="bottom")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     return fig
+
+
+def partner_pathway(path: pd.DataFrame, ctx: Context, *, title: str):
+    """A partner's verified emissions and the straight path to the kommun's target (t CO2e/yr)."""
+    fig, ax = plt.subplots(figsize=(8, 4))
+    v = path[path["kind"] == "verified"]
+    t = path[path["kind"] == "target_path"]
+    ax.plot(v["year"], v["t_co2e"], "o-", color="black", label="EU ETS " + ("verifierat" if ctx.language == "sv" else "verified"))
+    ax.plot(t["year"], t["t_co2e"], "--", color="tab:green",
+            label="Bana mot kommunens mål" if ctx.language == "sv" else "Path to the kommun's target")
+    ax.set_ylim(bottom=0)
+    _thousands(ax, ctx.language)
+    ax.legend(fontsize=8, frameon=False)
+    return _finish(fig, ax, title, text("t_co2e_yr", ctx.language), "Source: EU Transaction Log (EUTL); target: "
+                   + ("80 % under första verifierade året till 2030 (antagande)" if ctx.language == "sv"
+                      else "80 % below the first verified year by 2030 (assumption)"), text("year", ctx.language))

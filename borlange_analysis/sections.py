@@ -101,7 +101,12 @@ def point_sources(ctx: Context) -> pd.DataFrame:
     t["sector"] = t["installation_id"].map(sector_of).fillna("")
     out = t[["installation_id", "name", "sector", "year", "verified_t_co2e", "match"]]
     if ctx.sector:
-        out = out[(out["sector"] == ctx.sector) | (out["sector"] == "")]
+        from .names import sectors
+
+        ets_relevant = sectors().set_index("sector").loc[ctx.sector, "ets_relevant"] == "true"
+        # installations whose sector is unknown are listed only under the sectors EU ETS covers
+        out = out[(out["sector"] == ctx.sector) | ((out["sector"] == "") & ets_relevant)]
+        out = out.assign(sector=out["sector"].replace("", "okänd / unknown (EUTL gives none)"))
     return out.sort_values("verified_t_co2e", ascending=False).reset_index(drop=True)
 
 

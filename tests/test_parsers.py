@@ -112,3 +112,34 @@ def test_kolada_ghg_na(tmp_path):
     f.write_text('"Id","Ar","Geografi","TotaltUtslapp"\n"0020",2008,"Dalarnas län",NA\n', encoding="utf-8")
     out = parsers.kolada_ghg_csv(f)
     assert math.isnan(out.value.iloc[0])
+
+
+def test_smhi_xlsx_after_title_rows(tmp_path):
+    """SMHI's current export (Excel): the same columns as the CSV after a few title rows."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Emissioner av växthusgaser"])
+    ws.append(["Enhet: ton/år"])
+    ws.append([])
+    ws.append(["Huvudsektor", "Undersektor", "Län", "Kommun", 2023, 2024])
+    ws.append(["Alla", "Alla", "Dalarnas län", "Borlänge", 408042.8, 423795.8])
+    f = tmp_path / "smhi.xlsx"
+    wb.save(f)
+    out = parsers.smhi_xlsx(f)
+    assert out.set_index("year").t_co2e.to_dict() == pytest.approx({2023: 408042.8, 2024: 423795.8})
+    assert set(out._row) == {5}
+
+
+def test_schema_failure_names_file_row_column_value():
+    """A value that breaks a declared rule is reported with file, source row, column and value."""
+    import pandas as pd
+
+    from borlange_analysis.schemas import emissions_schema, validate
+
+    frame = pd.DataFrame({"kommun_code": ["2081"], "kommun": ["Borlänge"], "lan_code": ["20"], "lan": ["Dalarnas län"],
+                          "sector": ["Industry"], "subsector": ["Alla"], "level": ["sector"], "year": [2019],
+                          "t_co2e": [1.0], "release": ["2021"], "source": ["x"]})
+    with pytest.raises(DataFileError, match=r"smhi\.csv: .*row 42, column 'sector': value 'Industry'"):
+        validate(frame, emissions_schema(), file="smhi.csv", rows=pd.Series([42]), table="emissions")

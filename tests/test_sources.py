@@ -78,3 +78,41 @@ def test_fetch_latest_records_hash_and_registers_release(tmp_path, monkeypatch):
     # the same bytes the next day are not a new release
     again = sources.fetch_latest("smhi", root=tmp_path, today="2026-11-28")
     assert again == path and len(sources.latest_releases(tmp_path)) == 1
+
+
+@pytest.fixture
+def http_server(tmp_path):
+    """A file server on the loopback interface (the real download code path, no internet)."""
+    import functools
+    import http.server
+    import threading
+
+    root = tmp_path / "www"
+    root.mkdir()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    handler.log_message = lambda *a, **k: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield root, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_download_over_http_verifies_checksum(tmp_path, http_server, monkeypatch):
+    monkeypatch.delenv("BORLANGE_DATA_MIRROR", raising=False)
+    www, base = http_server
+    (www / "file.csv").write_bytes(b"a;b\n1;2\n")
+    _, src = _src(tmp_path, b"a;b\n1;2\n")
+    src = dataclasses.replace(src, url=f"{base}/file.csv")
+    path = sources.fetch_source(src, root=tmp_path / "raw")
+    assert path.read_bytes() == b"a;b\n1;2\n"
+    assert json.loads(src.provenance_path(tmp_path / "raw").read_text())["retrieved_via"] == src.url
+    # the publisher changes the file: the download fails and the good copy stays
+    (www / "file.csv").write_bytes(b"changed")
+    with pytest.raises(FetchError, match="Checksum mismatch"):
+        sources.fetch_source(src, root=tmp_path / "raw", force=True)
+    assert path.read_bytes() == b"a;b\n1;2\n"
+    # a missing file on the server is a clear error too
+    src404 = dataclasses.replace(src, url=f"{base}/missing.csv", name="gone")
+    with pytest.raises(FetchError, match="Could not download source 'gone'"):
+        sources.fetch_source(src404, root=tmp_path / "raw")
