@@ -141,5 +141,5 @@ def test_schema_failure_names_file_row_column_value():
     frame = pd.DataFrame({"kommun_code": ["2081"], "kommun": ["Borlänge"], "lan_code": ["20"], "lan": ["Dalarnas län"],
                           "sector": ["Industry"], "subsector": ["Alla"], "level": ["sector"], "year": [2019],
                           "t_co2e": [1.0], "release": ["2021"], "source": ["x"]})
-    with pytest.raises(DataFileError, match=r"smhi\.csv: .*row 42, column 'sector': value 'Industry'"):
+    with pytest.raises(DataFileError, match=r"(?s)smhi\.csv: .*row 42, column 'sector': value 'Industry'"):
         validate(frame, emissions_schema(), file="smhi.csv", rows=pd.Series([42]), table="emissions")
