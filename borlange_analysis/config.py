@@ -24,6 +24,11 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 PACKAGE_DATA = PACKAGE_DIR / "data"
 SOURCES_FILE = PACKAGE_DIR / "sources.toml"
 
+#: The processed tables written by ``prepare`` (``data/processed/<name>.parquet``).
+TABLES = ("kommuner", "emissions", "regional_emissions", "consistency", "population", "land_area", "land_use",
+          "ets_installations", "ets_emissions", "lulucf_national", "biogenic_co2", "territorial_ghg",
+          "kolada_waste", "kolada_ghg")
+
 DEFAULT_KOMMUN = "Borlänge"
 DEFAULT_KOMMUN_CODE = "2081"
 DEFAULT_LANGUAGE = "sv"

@@ -50,10 +50,8 @@ def ensure_prepared() -> bool:
 
 def load_table(name: str) -> pd.DataFrame:
     """One processed table by name (a copy that the caller may modify)."""
-    from .prepare import TABLES
-
-    if name not in TABLES:
-        raise UnknownValueError("table", name, TABLES)
+    if name not in config.TABLES:
+        raise UnknownValueError("table", name, config.TABLES)
     path = _table_path(name)
     if not path.is_file():
         try:

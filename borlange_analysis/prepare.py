@@ -403,9 +403,7 @@ def build_kolada(reg, root):
 
 # --- driver --------------------------------------------------------------------------------------
 
-TABLES = ["kommuner", "emissions", "regional_emissions", "consistency", "population", "land_area", "land_use",
-          "ets_installations", "ets_emissions", "lulucf_national", "biogenic_co2", "territorial_ghg",
-          "kolada_waste", "kolada_ghg"]
+TABLES = list(config.TABLES)
 
 
 def build_all(*, root: Path | None = None) -> dict[str, pd.DataFrame]:
