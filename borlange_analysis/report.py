@@ -120,6 +120,31 @@ TEXT = {
     "peers.intro": {"sv": "Utsläpp per invånare och trend för de 23 städerna i Viable Cities uppdrag och kommunerna i {lan}.",
                     "en": "Emissions per inhabitant and trend for the 23 cities of Viable Cities' mission and the kommuner of {lan}."},
     "workshop.title": {"sv": "Workshop: matsvinn och skolkök", "en": "Workshop: food waste and school kitchens"},
+    "workshop.intro": {
+        "sv": "På partnernas första innovationsworkshop var en idé att använda kommunens **skolkök även kvällar och helger**: "
+              "för att ge jobb, sälja måltider, stödja integration och slänga mindre mat. Här tittar vi på verkliga avfallsdata "
+              "och prövar idén med siffror.",
+        "en": "At the partners' first innovation workshop one idea was to use the kommun's **school kitchens also in the "
+              "evenings and at weekends**: to give jobs, sell meals, support integration and waste less food. Here we look at "
+              "real waste data and try the idea with numbers."},
+    "workshop.real_data": {"sv": "Verkliga data: insamlat mat- och restavfall i Dalarna (Kolada), kg per person och år",
+                           "en": "Real data: collected food and residual waste in Dalarna (Kolada), kg per person and year"},
+    "workshop.national": {"sv": "Sverige som helhet (SMED för Naturvårdsverket, 2014)",
+                          "en": "Sweden as a whole (SMED for Naturvårdsverket, 2014)"},
+    "workshop.numbers": {"sv": "Idén i siffror. Alla tal som används står här, med källa eller markerade som *assumption* (antagande att diskutera).",
+                         "en": "The idea in numbers. Every number used is listed here, with its source or marked *assumption* for you to discuss."},
+    "workshop.exercises": {
+        "sv": "### Övningar\n\n"
+              "1. **Vrid på en ratt.** Ändra `school_kitchens` från 20 till 30 i parametercellen och kör alla celler. Hur många fler måltider blir det? Hur mycket mer CO2e undviks?\n"
+              "2. **Läs ett resultat.** Vilket antagande ändrar `avoided_t_co2e_per_yr` mest? Pröva `rescuable_share = 0.2` och `0.8`.\n"
+              "3. **Gör ett diagram.** Nästa cell ritar måltider för 5 till 40 kök. Ändra listan med kök och kör den igen.\n"
+              "4. **Diskutera.** Vilka antaganden skulle ni först kontrollera med kommunens kostenhet? Vilken siffra skulle övertyga en politiker?",
+        "en": "### Exercises\n\n"
+              "1. **Turn a knob.** In the parameters cell, change `school_kitchens` from 20 to 30 and run all cells. How many more meals? How much more CO2e is avoided?\n"
+              "2. **Read a result.** Which assumption changes `avoided_t_co2e_per_yr` the most? Try `rescuable_share = 0.2` and `0.8`.\n"
+              "3. **Make a chart.** The next cell draws meals for 5 to 40 kitchens. Change the list of kitchens and run it again.\n"
+              "4. **Discuss.** Which assumptions would you check first with the kommun's kostenhet? Which figure would convince a politician?"},
+    "workshop.meals": {"sv": "Måltider per år", "en": "Meals per year"},
     "illustrative": {"sv": "⚠️ ILLUSTRATIVA EXEMPELDATA: siffrorna nedan är påhittade exempel, inte partnerns verkliga data.",
                      "en": "⚠️ ILLUSTRATIVE EXAMPLE DATA: the figures below are made-up examples, not the partner's real data."},
     "no_activity": {"sv": "Partnern har inte lämnat egna aktivitetsdata (data/partners/{partner}/activity.csv).",
