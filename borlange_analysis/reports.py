@@ -222,8 +222,10 @@ def _start_kernel():
     from nbclient import NotebookClient
     import nbformat
 
+    # the kernel's start-up warnings (e.g. about TCP on localhost) would clutter the job's output
     client = NotebookClient(nbformat.v4.new_notebook(), kernel_name="python3", timeout=600,
-                            resources={"metadata": {"path": str(config.project_root())}})
+                            resources={"metadata": {"path": str(config.project_root())}},
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
     client.km = client.create_kernel_manager()
     client.start_new_kernel(cwd=str(config.project_root()))
     client.start_new_kernel_client()
