@@ -62,7 +62,9 @@ def allocate_budget(
 ) -> pd.DataFrame:
     """Share a national budget (t CO2) between the kommuner in ``totals``.
 
-    ``totals`` is the tidy *total* emissions of all kommuner (one release). ``population`` has
+    ``totals`` is the tidy *total* emissions of all kommuner (one release); ``reference_years``
+    default to every observed year from 2020 on (the last three years for older releases).
+    ``population`` has
     kommun_code and population (needed for per_capita and blend). Returns kommun_code,
     share, budget_t, regime.
     """
@@ -79,7 +81,9 @@ def allocate_budget(
     out = pd.DataFrame({"kommun_code": codes})
     if regime in ("grandfathering", "blend"):
         have = sorted(totals["year"].unique())
-        ref = reference_years or [y for y in have if y >= 2020]
+        # default reference period: every observed year from 2020 on; a release that ends before
+        # 2020 uses its last three observed years
+        ref = reference_years or [y for y in have if y >= 2020] or have[-3:]
         bad = [y for y in ref if y not in have]
         if bad:
             raise UnknownValueError("reference year", bad[0], have)

@@ -124,6 +124,11 @@ def _releases(mtime_ns: int) -> tuple[str, ...]:
     return tuple(sorted(present, key=lambda r: (published.get(r, r), r)))
 
 
+def releases_with_sectors() -> list[str]:
+    """Releases that carry the 9 main sectors (oldest first); '2024' has totals only."""
+    return [r for r in releases() if len(_emission_slice(r, "sector", _table_path("emissions").stat().st_mtime_ns))]
+
+
 def releases_with_subsectors() -> list[str]:
     """Releases that carry sub-sectors (oldest first)."""
     return [r for r in releases() if len(_emission_slice(r, "subsector", _table_path("emissions").stat().st_mtime_ns))]

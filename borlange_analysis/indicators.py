@@ -40,7 +40,7 @@ from .budget import DEFAULT_PRESET, carbon_budget
 from .errors import UnknownValueError
 from .names import SECTOR_TOTAL
 from .pathways import CARBON_LAW_RATE, CURRENT_YEAR, END_YEAR, FIRST_YEAR, pathways
-from .targets import target_progress
+from .targets import target_progress, targets
 
 FORMATS = ("csv", "parquet", "json")
 
@@ -119,6 +119,10 @@ def compute_indicators(
     wide = tp.pivot(index="kommun_code", columns="target_id", values=["gap_t", "on_track"])
     wide.columns = [f"gap_{t}_t" if k == "gap_t" else f"on_track_{t}" for k, t in wide.columns]
     wide = wide.reset_index()
+    for t in targets()["target_id"]:  # same columns whatever the release holds
+        for col in (f"gap_{t}_t", f"on_track_{t}"):
+            if col not in wide:
+                wide[col] = np.nan
     wide["sector"] = SECTOR_TOTAL
     out = out.merge(wide, on=["kommun_code", "sector"], how="left")
     first = ["kommun_code", "kommun", "lan_code", "lan", "sector", "release", "method", "unit", "last_year",
@@ -146,8 +150,9 @@ def build_indicators(
 
     sec = data.load_emissions(None, release=release, level="sector")
     tot = data.load_emissions(None, release=release, level="total")
-    if sec.empty:
+    if sec.empty:  # a release with totals only (e.g. 2024): no sector rows, no sector targets
         sec = tot.assign(sector=SECTOR_TOTAL)
+        per_sector = False
     out = compute_indicators(sec, tot, population=data.load_population(), land_area=data.load_land_area(),
                              current_year=current_year, method=method, budget_preset=budget_preset,
                              per_sector=per_sector, first_year=first_year, kommun_reduction=kommun_reduction)

@@ -60,6 +60,8 @@ def context(*, kommun: str = "Borlänge", release: str = "latest", language: str
     if not isinstance(current_year, (int, np.integer)) or current_year < last:
         raise ParameterError(f"current_year must be a year >= {last} (the last year of release {rel}), got {current_year!r}")
     sec = resolve_sector(sector) if sector else None
+    if sec and rel not in data.releases_with_sectors():
+        raise UnknownValueError(f"release with sectors (release {rel} has totals only)", rel, data.releases_with_sectors())
     if partner:
         from .partners import get_partner
 
@@ -282,7 +284,11 @@ def statements(ctx: Context, sector: str = SECTOR_TOTAL):
 
 
 def sector_emissions(ctx: Context, kommun=None) -> pd.DataFrame:
-    return data.load_emissions(kommun or ctx.kommun_code, release=ctx.release, level="sector")
+    """Sector emissions of the kommun; a release with totals only gives its total as one 'Alla' series."""
+    em = data.load_emissions(kommun or ctx.kommun_code, release=ctx.release, level="sector")
+    if em.empty:
+        em = data.load_emissions(kommun or ctx.kommun_code, release=ctx.release, level="total")
+    return em
 
 
 def total_emissions(ctx: Context) -> pd.DataFrame:

@@ -150,6 +150,9 @@ def plan(
             raise UnknownValueError("notebook parameter", key, valid)
         extra[key] = _coerce(value, nb_params[holders[0]][key]["inferred_type_name"], key)
     sector_list = [resolve_sector(s) for s in sectors] if sectors else sector_names()
+    if "sector" in notebooks and rel not in data.releases_with_sectors():
+        raise UnknownValueError(f"release for sector reports (release {rel} has totals only)", rel,
+                                data.releases_with_sectors())
     all_partners = {p["id"]: p for p in partners.partners()}
     if partner_ids:
         for pid in partner_ids:

@@ -43,6 +43,8 @@ def targets(kommun_reduction: float | None = None) -> pd.DataFrame:
 
 def scope_emissions(sector_emissions: pd.DataFrame, scope: str, sectors: str = "") -> pd.DataFrame:
     """Sum sector-level emissions to the scope of a target: one series per kommun (t CO2e/yr)."""
+    sector_emissions = sector_emissions[sector_emissions["sector"] != SECTOR_TOTAL] \
+        if (sector_emissions["sector"] != SECTOR_TOTAL).any() else sector_emissions
     if scope == "total":
         sel = sector_emissions
     elif scope == "non_ets":
@@ -82,7 +84,10 @@ def target_progress(
         tab = tab[tab["target_id"].isin(target_ids)]
     rows = []
     fits: dict[tuple, tuple] = {}
+    has_sectors = (sector_emissions["sector"] != SECTOR_TOTAL).any()
     for t in tab.itertuples(index=False):
+        if t.scope != "total" and not has_sectors:
+            continue  # a release with totals only (e.g. 2024) cannot show sector or non-ETS targets
         key = (t.scope, t.sectors)
         if key not in fits:  # targets with the same scope share one trend fit
             em = scope_emissions(sector_emissions, t.scope, t.sectors)

@@ -52,3 +52,19 @@ def test_indicators_table_for_all_kommuner():
 def test_per_sector_indicators():
     ind = indicators.build_indicators(per_sector=True, with_sinks=False, kommun="Borlänge")
     assert len(ind) == 10
+
+
+@pytest.mark.parametrize("release", ["2021", "2024", "2025", "2026"])
+def test_indicators_for_every_release(release):
+    """Every release gives a full table; the totals-only 2024 release has no sector targets."""
+    ind = indicators.build_indicators(release=release, with_sinks=False)
+    assert len(ind) == 290 and (ind.release == release).all()
+    assert ind.budget_t.sum() == pytest.approx(230e6) and ind.trend_slope.notna().all()
+    assert ind["gap_se_transport_2030_t"].isna().all() == (release == "2024")
+
+
+def test_sector_report_needs_a_release_with_sectors():
+    from borlange_analysis import report
+
+    with pytest.raises(ValueError, match="release 2024 has totals only"):
+        report.context(release="2024", sector="industri")
