@@ -93,3 +93,25 @@ def test_prepare_is_deterministic(tmp_path):
     prepare.prepare(out_dir=b)
     for t in prepare.TABLES:
         assert (a / f"{t}.parquet").read_bytes() == (b / f"{t}.parquet").read_bytes(), t
+
+
+def test_malformed_raw_file_fails_clearly_and_keeps_previous_tables(tmp_path):
+    """A malformed raw file stops prepare with file, row, column and value; the tables already in
+    data/processed stay as they were."""
+    import shutil
+
+    from borlange_analysis import config, prepare
+    from borlange_analysis.errors import DataFileError
+
+    raw = tmp_path / "raw"
+    shutil.copytree(config.raw_dir(), raw)
+    out = tmp_path / "processed"
+    prepare.prepare(raw_root=raw, out_dir=out)
+    before = {p.name: p.read_bytes() for p in out.glob("*.parquet")}
+    landuse = next(raw.glob("scb_landuse/*/SCB_markanvandning.csv"))
+    lines = landuse.read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].rsplit(",", 1)[0] + ",tre tusen"
+    landuse.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"SCB_markanvandning\.csv: row 4, column 'X2015': value 'tre tusen'"):
+        prepare.prepare(raw_root=raw, out_dir=out)
+    assert {p.name: p.read_bytes() for p in out.glob("*.parquet")} == before
