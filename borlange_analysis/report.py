@@ -195,9 +195,17 @@ def show(table: pd.DataFrame, name: str, ctx: Context, *, index: bool = False, r
     try:
         from IPython.display import display
 
-        style = table.style.format(precision=round_to if round_to is not None else 6, na_rep="–",
-                                   thousands="\u202f" if ctx.language == "sv" else ",",
-                                   decimal="," if ctx.language == "sv" else ".")
+        if round_to is None:  # text-heavy tables: numbers as written, large ones with separators
+            def plain(v):
+                if isinstance(v, (float, np.floating)) and np.isfinite(v):
+                    s = f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}"
+                    return s.replace(",", "\u202f").replace(".", ",") if ctx.language == "sv" else s
+                return v
+            style = table.style.format(plain, na_rep="–")
+        else:
+            style = table.style.format(precision=round_to, na_rep="–",
+                                       thousands="\u202f" if ctx.language == "sv" else ",",
+                                       decimal="," if ctx.language == "sv" else ".")
         display(style.hide(axis="index") if not index else style)
     except Exception:  # pragma: no cover - outside IPython
         print(table.to_string(index=index))

@@ -369,8 +369,8 @@ def neutrality_balance(
 
 def balance_statement(*, kommun: str, sink: tuple[float, float, float], residual_t: float, method: str = "top-down",
                       reduction: float = 0.8, language: str = "sv") -> str:
-    """'With the top-down estimate, Borlänge's forests take up about X t CO2/yr (range Y-Z); after
-    an 80 % cut the residual of R t would/would not be covered.'"""
+    """'With the top-down estimate, Borlänge's forests take up about X t CO2/yr (range Y to Z); after
+    a cut of 80 % the residual of R t would/would not be covered.'"""
     from .statements import fmt_int, fmt_pct
 
     lo, c, hi = sink
@@ -379,11 +379,11 @@ def balance_statement(*, kommun: str, sink: tuple[float, float, float], residual
         m = {"top-down": "den nationella fördelningen (top-down)", "gain-loss": "IPCC:s gain-loss-metod"}.get(method, method)
         verb = "skulle täckas" if covered else "skulle inte täckas"
         return (f"Enligt {m} tar skogarna i {kommun} upp omkring {fmt_int(c, 'sv')} ton CO2 per år "
-                f"(intervall {fmt_int(lo, 'sv')}–{fmt_int(hi, 'sv')}); efter en minskning med "
+                f"(intervall {fmt_int(lo, 'sv')} till {fmt_int(hi, 'sv')}); efter en minskning med "
                 f"{fmt_pct(reduction * 100, 'sv')} {verb} restutsläppen på {fmt_int(residual_t, 'sv')} ton.")
     verb = "would" if covered else "would not"
     return (f"With the {method} estimate, {kommun}'s forests take up about {fmt_int(c, 'en')} t CO2/yr "
-            f"(range {fmt_int(lo, 'en')}-{fmt_int(hi, 'en')}); after a {fmt_pct(reduction * 100, 'en')} cut the "
+            f"(range {fmt_int(lo, 'en')} to {fmt_int(hi, 'en')}); after a cut of {fmt_pct(reduction * 100, 'en')} the "
             f"residual of {fmt_int(residual_t, 'en')} t {verb} be covered.")
 
 
