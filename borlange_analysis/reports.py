@@ -143,7 +143,11 @@ def plan(
             raise UnknownValueError("notebook", nb, ALL_NOTEBOOKS)
     nb_params = {nb: notebook_parameters(nb) for nb in notebooks}
     extra = {}
+    reserved = {"kommun": "--kommun", "release": "--release", "language": "--language", "current_year": "--current-year",
+                "sector": "--sector", "partner": "--partner", "tables_dir": "(set by the runner)"}
     for key, value in (params or {}).items():
+        if key in reserved:
+            raise ParameterError(f"--param {key}=... is not allowed: use {reserved[key]}")
         holders = [nb for nb in notebooks if key in nb_params[nb]]
         if not holders:
             valid = sorted({k for nb in notebooks for k in nb_params[nb]})

@@ -118,6 +118,8 @@ def test_confidential_partner_left_out_of_public_index(tmp_path):
     (["--notebook", "overveiw"], "Did you mean 'overview'"),
     (["--param", "reduktion=0.7"], "Unknown notebook parameter 'reduktion'"),
     (["--format", "pdf"], "Unknown format 'pdf'"),
+    (["--param", "kommun=Falun"], "use --kommun"),
+    (["--param", "reduction=mycket"], "must be of type float"),
 ])
 def test_bad_parameters_stop_before_any_work(tmp_path, args, hint):
     out = tmp_path / "out"
