@@ -185,6 +185,34 @@ def md(key: str, ctx: Context, level: int = 0, **kw):
     return Markdown(("#" * level + " " if level else "") + body)
 
 
+_WORDS_SV = {
+    "sector": "sektor", "subsector": "undersektor", "year": "år", "share": "andel", "change since": "förändring sedan",
+    "group": "grupp", "per capita": "per invånare", "remaining": "kvar", "spent since start": "förbrukat sedan start",
+    "required rate": "krävd minskning", "per yr": "per år", "runs out": "tar slut", "low": "låg", "high": "hög",
+    "central": "central", "method": "metod", "source": "källa", "target": "mål", "on track": "i fas", "value": "värde",
+    "unit": "enhet", "scope": "omfattning", "regime": "fördelning", "lever": "åtgärd", "text": "text", "kind": "typ",
+    "trend in target year": "trend målåret", "target value": "målnivå", "base year": "basår", "gap": "gap",
+    "verified": "verifierat", "remainder": "resten", "total": "totalt", "last year": "senaste år", "name": "namn",
+    "trend": "trend", "effect": "effekt", "basis": "grund", "statement": "mening", "area ha": "areal (ha)",
+}
+
+
+def column_label(col: str, language: str = "sv") -> str:
+    """A readable column header: 't_co2e_2024' -> 't CO2e 2024', 'share_pct' -> 'share (%)' (sv: 'andel (%)')."""
+    label = str(col).replace("_pct_per_yr", " (% per yr)")
+    for raw, nice in (("t_co2e", "t CO2e"), ("t_co2", "t CO2"), ("_pct", " (%)"), ("_t", " (t)")):
+        if raw in ("_pct", "_t"):
+            if label.endswith(raw):
+                label = label[: -len(raw)] + nice
+        else:
+            label = label.replace(raw, nice)
+    label = label.replace("_", " ")
+    if language == "sv":
+        for en, sv in sorted(_WORDS_SV.items(), key=lambda kv: -len(kv[0])):
+            label = label.replace(en, sv)
+    return label
+
+
 def show(table: pd.DataFrame, name: str, ctx: Context, *, index: bool = False, round_to: int | None = 1):
     """Display a table and, when the report has a tables folder, save it there as ``<name>.csv``."""
     if ctx.tables_dir is not None:
@@ -206,6 +234,7 @@ def show(table: pd.DataFrame, name: str, ctx: Context, *, index: bool = False, r
             style = table.style.format(precision=round_to, na_rep="–",
                                        thousands="\u202f" if ctx.language == "sv" else ",",
                                        decimal="," if ctx.language == "sv" else ".")
+        style = style.relabel_index([column_label(c, ctx.language) for c in table.columns], axis="columns")
         display(style.hide(axis="index") if not index else style)
     except Exception:  # pragma: no cover - outside IPython
         print(table.to_string(index=index))

@@ -243,3 +243,15 @@ def test_statements_never_and_language():
     assert statements.budget_statement(2026.4, 2026, language="en") == "At the current trend the budget runs out in 2026."
     with pytest.raises(UnknownValueError):
         statements.change_statement(1, 1990, language="de")
+
+
+@pytest.mark.parametrize("col, sv, en", [
+    ("t_co2e_2024", "t CO2e 2024", "t CO2e 2024"),
+    ("share_pct", "andel (%)", "share (%)"),
+    ("required_rate_pct_per_yr", "krävd minskning (% per år)", "required rate (% per yr)"),
+    ("remaining_t", "kvar (t)", "remaining (t)"),
+])
+def test_column_labels(col, sv, en):
+    from borlange_analysis.report import column_label
+
+    assert column_label(col, "sv") == sv and column_label(col, "en") == en
