@@ -143,3 +143,67 @@ def test_schema_failure_names_file_row_column_value():
                           "t_co2e": [1.0], "release": ["2021"], "source": ["x"]})
     with pytest.raises(DataFileError, match=r"(?s)smhi\.csv: .*row 42, column 'sector': value 'Industry'"):
         validate(frame, emissions_schema(), file="smhi.csv", rows=pd.Series([42]), table="emissions")
+
+
+def test_swedish_emissions_text_numbers_with_thin_spaces(tmp_path):
+    """Klimatbyrån's workbook stores numbers as text with thin-space thousands separators."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ghg = wb.active
+    ghg.title = "Terr_GHG"
+    for row in (["Territoriella utsläpp"], ["Enhet: Ton CO2e/år"], [],
+                ["Länskod", "Län", "Kommunkod", "Kommun", "2023", "2024"],
+                ["20", "Dalarnas län", "2081", "Borlänge", "407\u202f955", "438\u2009024"]):
+        ghg.append(row)
+    bio = wb.create_sheet("Terr_CO2bio")
+    for row in (["Biogena utsläpp"], ["Länskod", "Län", "Kommunkod", "Kommun", "2024"],
+                ["20", "Dalarnas län", "2081", "Borlänge", "1 234"]):
+        bio.append(row)
+    lul = wb.create_sheet("Terr_LULUCF")
+    for row in (["LULUCF"], [None, "2023", "2024"], ["Sverige", "−46 050 000", "-54 240 000"]):
+        lul.append(row)
+    f = tmp_path / "se.xlsx"
+    wb.save(f)
+    out = parsers.swedish_emissions_xlsx(f)
+    assert out["terr_ghg"].set_index("year").t_co2e.to_dict() == {2023: 407955.0, 2024: 438024.0}
+    assert out["co2bio"].t_co2.iloc[0] == 1234.0
+    assert out["lulucf"].set_index("year").t_co2.to_dict() == {2023: -46_050_000.0, 2024: -54_240_000.0}
+
+
+def test_smhi_totals_header_checked(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["Namn", "Kod", "1990"])
+    f = tmp_path / "t.xlsx"
+    wb.save(f)
+    with pytest.raises(DataFileError, match="expected header Kommun, Kod, Län"):
+        parsers.smhi_totals_xlsx(f)
+
+
+def test_scb_area_rows(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Kvadratkilometer efter region"])
+    ws.append([None, None, 2022, 2023])
+    ws.append(["2081 Borlänge", "landareal", "583,85", 583.87])
+    f = tmp_path / "a.xlsx"
+    wb.save(f)
+    out = parsers.scb_area_xlsx(f)
+    assert out.kommun_code.tolist() == ["2081", "2081"] and out.land_km2.tolist() == [583.85, 583.87]
+
+
+@pytest.mark.parametrize("parser, text, match", [
+    ("eu_ets_installations_csv", "id,name\nSE_1,x\n", "missing columns"),
+    ("eu_ets_compliance_csv", "installation_id,year\nSE_1,2019\n", "missing columns"),
+    ("kolada_avfall_csv", '"år","x"\n2013,1\n', "no 'year' column"),
+    ("kolada_ghg_csv", '"Id","Ar"\n"0020",2008\n', "missing columns"),
+])
+def test_csv_parsers_reject_wrong_columns(tmp_path, parser, text, match):
+    f = tmp_path / "x.csv"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(DataFileError, match=match):
+        getattr(parsers, parser)(f)
