@@ -37,6 +37,16 @@ from . import (  # noqa: E402  (submodules, so that `ba.pathways` etc. work afte
 
 __all__ = [
     "__version__",
+    "budget",
+    "emissions",
+    "food_waste",
+    "indicators",
+    "names",
+    "partners",
+    "pathways",
+    "sinks",
+    "statements",
+    "targets",
     "kommun_code",
     "kommun_name",
     "load_emissions",

@@ -30,7 +30,7 @@ import pandas as pd
 
 from . import config
 from .errors import ParameterError, UnknownValueError
-from .pathways import CURRENT_YEAR, _fractional_year_to_date, fit_trend, pathways, trend_value
+from .pathways import CURRENT_YEAR, _fractional_year_to_date, pathways, trend_value
 from .series import UNIT, to_matrix
 
 REGIMES = ("grandfathering", "per_capita", "blend")

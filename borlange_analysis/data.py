@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import config
 from .errors import DataFileError, UnknownValueError
-from .names import SECTOR_TOTAL, KommunResolver, resolve_sector
+from .names import KommunResolver, resolve_sector
 
 LEVELS = ("total", "sector", "subsector")
 #: pandas 3 always copies on write; on pandas 2 the cached tables are copied before they are handed out

@@ -296,7 +296,7 @@ def scb_population_series_xlsx(path: Path) -> pd.DataFrame:
         values = [parse_number(vals[i][c], file=path, row=i + 1, column=header[c]) for c, _ in years]
         if all(math.isnan(v) for v in values):
             continue  # footnote lines
-        for (c, year), v in zip(years, values):
+        for (_, year), v in zip(years, values):
             recs.append((name, year, v, i + 1))
     return pd.DataFrame.from_records(recs, columns=["kommun", "year", "population", "_row"])
 
@@ -327,7 +327,7 @@ def scb_landuse_csv(path: Path) -> pd.DataFrame:
         raise DataFileError(f"{path}: row 1: expected columns {sorted(expected)} and X<year>, found {list(frame.columns)}")
     year_cols = [c for c in frame.columns if re.fullmatch(r"X\d{4}", c)]
     recs = []
-    for i, row in enumerate(frame.itertuples(index=False), start=2):
+    for i in range(2, len(frame) + 2):
         for c in year_cols:
             v = parse_number(frame.at[i - 2, c], file=path, row=i, column=c)
             recs.append((frame.at[i - 2, "region"], frame.at[i - 2, "markanvändningsklass"], int(c[1:]), v, i))

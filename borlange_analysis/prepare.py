@@ -217,7 +217,7 @@ def consistency_report(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 def build_emissions(reg: dict[str, Source], resolver: KommunResolver, root: Path | None):
     kommun_parts, regional_parts = [], []
-    for name, src in sorted(reg.items()):
+    for _, src in sorted(reg.items()):
         if src.parser in ("smhi_csv", "smhi_xlsx"):
             file = _raw(src, root)
             raw = getattr(parsers, src.parser)(file)

@@ -5,7 +5,6 @@ footer. Notebooks call these functions; they compute nothing of their own.
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -14,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import __version__, config, data
+from . import __version__, data
 from .errors import ParameterError, UnknownValueError
-from .names import SECTOR_TOTAL, resolve_sector, sector_label, sector_names
+from .names import SECTOR_TOTAL, resolve_sector, sector_label
 from .statements import LANGUAGES, fmt_int
 
 NOTEBOOKS = ("overview", "sector", "partner", "carbon_budget", "carbon_sinks", "peers", "workshop_food_waste")

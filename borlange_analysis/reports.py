@@ -26,7 +26,6 @@ import json
 import os
 import shutil
 import time
-import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path

@@ -1,6 +1,5 @@
 """Facts checked on the real mirror data (these fail, never skip, without the data)."""
 
-import pandas as pd
 import pytest
 
 from borlange_analysis import data

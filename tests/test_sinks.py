@@ -1,6 +1,5 @@
 """Sinks: hand-computed gain-loss and scenarios, properties, bad parameters, real-data checks."""
 
-import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
