@@ -83,3 +83,16 @@ def mirror_dir(explicit: str | os.PathLike | None = None) -> Path | None:
     if not value:
         return None
     return Path(value).expanduser().resolve()
+
+
+def code_fingerprint() -> str:
+    """sha256 (16 hex digits) of the package's code and data tables (.py, .csv, .toml): processed
+    tables and reports are rebuilt when it changes, even without a new version number."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for path in sorted(PACKAGE_DIR.rglob("*")):
+        if path.suffix in (".py", ".csv", ".toml") and "__pycache__" not in path.parts:
+            h.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]

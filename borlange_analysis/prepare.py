@@ -439,12 +439,16 @@ def input_manifest(root: Path | None = None) -> dict:
 
 
 def is_up_to_date(*, raw_root: Path | None = None, out_dir: Path | None = None) -> bool:
-    """True when every table exists and was built from exactly the raw files now in data/raw."""
+    """True when every table exists and was built from exactly the raw files now in data/raw by the
+    same package code."""
     out_dir = out_dir or config.processed_dir()
     mpath = out_dir / "manifest.json"
     if not mpath.is_file() or not all((out_dir / f"{t}.parquet").is_file() for t in TABLES):
         return False
-    built = json.loads(mpath.read_text(encoding="utf-8")).get("inputs", {})
+    manifest = json.loads(mpath.read_text(encoding="utf-8"))
+    if manifest.get("code") != config.code_fingerprint():
+        return False  # the parsers or schemas changed
+    built = manifest.get("inputs", {})
     now = input_manifest(raw_root)
     return {k: v.get("sha256") for k, v in built.items()} == {k: v.get("sha256") for k, v in now.items()}
 
@@ -466,7 +470,7 @@ def prepare(*, raw_root: Path | None = None, out_dir: Path | None = None,
         paths[name] = path
         if progress:
             progress(name)
-    manifest = {"inputs": input_manifest(raw_root), "tables": sorted(TABLES)}
+    manifest = {"inputs": input_manifest(raw_root), "tables": sorted(TABLES), "code": config.code_fingerprint()}
     mpath = out_dir / "manifest.json"
     tmp = mpath.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -135,6 +135,7 @@ def plan(
 
     if language not in LANGUAGES:
         raise UnknownValueError("language", language, LANGUAGES)
+    data.ensure_prepared()  # new raw data (or new parsers) since the last prepare: rebuild the tables first
     rel = data.resolve_release(release)
     notebooks = list(notebooks or STANDARD_SET)
     for nb in notebooks:
@@ -185,24 +186,13 @@ def plan(
             else:
                 jobs.append(Job(nb, nb, common, str(folder), TITLES[nb]))
     fingerprint = data.data_fingerprint()
-    code = code_fingerprint()
+    code = config.code_fingerprint()
     for job in jobs:
         nb_bytes = (config.notebooks_dir() / f"{job.notebook}.ipynb").read_bytes()
         key = json.dumps({"params": job.params, "data": fingerprint, "version": __version__, "code": code},
                          sort_keys=True, ensure_ascii=False)
         job.input_hash = hashlib.sha256(nb_bytes + key.encode()).hexdigest()
     return jobs
-
-
-def code_fingerprint() -> str:
-    """sha256 of the package's own code and data tables: a library change rebuilds the reports even
-    when the version number did not change."""
-    h = hashlib.sha256(__version__.encode())
-    for path in sorted(config.PACKAGE_DIR.rglob("*")):
-        if path.suffix in (".py", ".csv", ".toml") and "__pycache__" not in path.parts:
-            h.update(path.relative_to(config.PACKAGE_DIR).as_posix().encode())
-            h.update(path.read_bytes())
-    return h.hexdigest()[:16]
 
 
 def _build_record(folder: Path) -> dict:
