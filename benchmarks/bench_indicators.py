@@ -14,7 +14,9 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-from borlange_analysis import data, indicators, pathways
+from borlange_analysis import data
+from borlange_analysis.analysis import indicators
+from borlange_analysis.analysis import trends as pathways
 
 
 def loop_reference(frame: pd.DataFrame, current_year=2026, end_year=2050, rate=0.1172) -> pd.DataFrame:
@@ -57,8 +59,10 @@ def main() -> None:
     m = ours.merge(ref, on=["kommun_code", "sector"], suffixes=("", "_ref"))
     agree = np.allclose(m.slope, m.slope_ref, rtol=1e-7, atol=1e-6)
     print(f"series: {len(ours)} (290 kommuner x total + 9 sectors); indicator rows: {len(table)}")
-    print(f"all indicators (trend, Carbon Law, budget, targets, descriptives), vectorised: median {t_all:.3f} s "
-          f"over {args.repeat} runs")
+    print(
+        f"all indicators (trend, Carbon Law, budget, targets, descriptives), vectorised: median {t_all:.3f} s "
+        f"over {args.repeat} runs"
+    )
     print(f"trend + Carbon Law only, vectorised: {t_trend:.3f} s")
     print(f"per-series statsmodels QuantReg loop (trend + Carbon Law only): {t_loop:.2f} s")
     print(f"speed-up on the same work: {t_loop / t_trend:.0f}x; whole indicator set vs loop: {t_loop / t_all:.0f}x")

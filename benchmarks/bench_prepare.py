@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from borlange_analysis import prepare
+from borlange_analysis.ingest import prepare
 
 
 def main() -> None:
@@ -23,8 +23,10 @@ def main() -> None:
             t0 = time.perf_counter()
             prepare.prepare(out_dir=Path(tmp))
             times.append(time.perf_counter() - t0)
-    print(f"prepare (all {len(prepare.TABLES)} tables): median {statistics.median(times):.2f} s, "
-          f"min {min(times):.2f} s over {args.repeat} runs")
+    print(
+        f"prepare (all {len(prepare.TABLES)} tables): median {statistics.median(times):.2f} s, "
+        f"min {min(times):.2f} s over {args.repeat} runs"
+    )
 
 
 if __name__ == "__main__":

@@ -14,7 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from borlange_analysis import config, reports
+from borlange_analysis import config
+from borlange_analysis.runner import reports
 
 BIN = Path(sys.executable).parent
 
@@ -23,19 +24,31 @@ def baseline(jobs, out: Path) -> float:
     t0 = time.perf_counter()
     for job in jobs:
         nb_out = out / f"{job.name}.ipynb"
-        args = [str(BIN / "papermill"), "--log-level", "ERROR", str(config.notebooks_dir() / f"{job.notebook}.ipynb"), str(nb_out)]
+        args = [
+            str(BIN / "papermill"),
+            "--log-level",
+            "ERROR",
+            str(config.notebooks_dir() / f"{job.notebook}.ipynb"),
+            str(nb_out),
+        ]
         for k, v in {**job.params, "tables_dir": str(out / "tables" / job.name)}.items():
             args += ["-p", k, str(v)]
         subprocess.run(args, check=True, capture_output=True)
-        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(nb_out)], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(nb_out)],
+            check=True,
+            capture_output=True,
+        )
     return time.perf_counter() - t0
 
 
 def ours(out: Path, n_jobs: int) -> tuple[float, str]:
     t0 = time.perf_counter()
-    res = subprocess.run([str(BIN / "borlange-analysis"), "reports", "--output", str(out), "--jobs", str(n_jobs)],
-                         capture_output=True, text=True)
+    res = subprocess.run(
+        [str(BIN / "borlange-analysis"), "reports", "--output", str(out), "--jobs", str(n_jobs)],
+        capture_output=True,
+        text=True,
+    )
     dt = time.perf_counter() - t0
     if res.returncode != 0:
         raise SystemExit(res.stderr[-2000:])
@@ -59,8 +72,10 @@ def main() -> None:
             (tmp / "base").mkdir()
             t_base = baseline(jobs, tmp / "base")
             result.update(baseline_s=round(t_base, 1), speedup=round(t_base / t_ours, 1))
-            print(f"sequential papermill CLI + jupyter nbconvert loop: {t_base:.1f} s "
-                  f"({t_base / len(jobs):.2f} s per report)")
+            print(
+                f"sequential papermill CLI + jupyter nbconvert loop: {t_base:.1f} s "
+                f"({t_base / len(jobs):.2f} s per report)"
+            )
             print(f"speed-up: {t_base / t_ours:.1f}x")
         print(json.dumps(result))
 

@@ -10,15 +10,18 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
 from .errors import BorlangeError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Climate reports for Swedish kommuner from official greenhouse-gas statistics.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Climate reports for Swedish kommuner from official greenhouse-gas statistics.",
+)
 console = Console(stderr=True)
 
 
@@ -29,15 +32,26 @@ def _fail(exc: Exception, code: int = 2) -> None:
 
 @app.command()
 def fetch(
-    mirror: Annotated[Optional[Path], typer.Option(help="Copy from this local folder (laid out like shared/data) instead of downloading. Default: $BORLANGE_DATA_MIRROR.")] = None,
-    source: Annotated[Optional[list[str]], typer.Option("--source", "-s", help="Fetch only these sources (repeatable).")] = None,
-    latest: Annotated[Optional[str], typer.Option(help="Download the publisher's current export (e.g. 'smhi') and register it as a new release.")] = None,
+    mirror: Annotated[
+        Path | None,
+        typer.Option(
+            help="Copy from this local folder (laid out like shared/data) instead of downloading. "
+            "Default: $BORLANGE_DATA_MIRROR."
+        ),
+    ] = None,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", "-s", help="Fetch only these sources (repeatable).")
+    ] = None,
+    latest: Annotated[
+        str | None,
+        typer.Option(help="Download the publisher's current export (e.g. 'smhi') and register it as a new release."),
+    ] = None,
     force: Annotated[bool, typer.Option(help="Fetch again even if a verified copy is present.")] = False,
 ) -> None:
     """Download (or copy from a mirror) every raw source into data/raw, verifying sha256."""
     from rich.progress import Progress
 
-    from . import sources
+    from .ingest import sources
 
     try:
         if latest:
@@ -60,7 +74,7 @@ def prepare(
     """Parse the raw files into validated Parquet tables in data/processed."""
     from rich.progress import Progress
 
-    from . import prepare as prep
+    from .ingest import prepare as prep
 
     try:
         if not force and prep.is_up_to_date():
@@ -68,30 +82,46 @@ def prepare(
             return
         with Progress(console=console, transient=True) as bar:
             task = bar.add_task("preparing", total=len(prep.TABLES))
+            t0 = time.perf_counter()
             paths = prep.prepare(progress=lambda n: bar.advance(task))
-        console.print(f"wrote {len(prep.TABLES)} tables to data/processed in {paths['_seconds']:.1f} s")
+        console.print(f"wrote {len(paths) - 1} tables to data/processed in {time.perf_counter() - t0:.1f} s")
     except BorlangeError as exc:
         _fail(exc)
 
 
 @app.command()
 def indicators(
-    output: Annotated[Path, typer.Option("--output", "-o", help="File to write (.csv, .parquet or .json).")] = Path("indicators.csv"),
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write (.csv, .parquet or .json).")] = Path(
+        "indicators.csv"
+    ),
     release: Annotated[str, typer.Option(help="SMHI release, or 'latest'.")] = "latest",
     current_year: Annotated[int, typer.Option(help="The analysis year (estimates run up to it).")] = 2026,
     method: Annotated[str, typer.Option(help="Trend method: median (Klimatkollen) or ols.")] = "median",
-    budget_preset: Annotated[str, typer.Option(help="Carbon budget preset (see data/budget_presets.csv).")] = "cemus_1.7C",
+    budget_preset: Annotated[
+        str, typer.Option(help="Carbon budget preset (see data/budget_presets.csv).")
+    ] = "cemus_1.7C",
     per_sector: Annotated[bool, typer.Option(help="One row per kommun and sector (plus the total).")] = False,
-    kommun: Annotated[Optional[list[str]], typer.Option(help="Only these kommuner (default all 290).")] = None,
-    fmt: Annotated[Optional[str], typer.Option("--format", help="csv, parquet or json (default: from the suffix).")] = None,
+    kommun: Annotated[list[str] | None, typer.Option(help="Only these kommuner (default all 290).")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="csv, parquet or json (default: from the suffix).")
+    ] = None,
     sinks: Annotated[bool, typer.Option(help="Add the sink and neutrality-balance columns.")] = True,
 ) -> None:
     """Write every indicator for all kommuner (trend, Carbon Law, budget, targets, sinks)."""
-    from . import indicators as ind
+    from . import data
+    from .analysis import indicators as ind
 
     try:
-        table = ind.build_indicators(release=release, kommun=kommun, current_year=current_year, method=method,
-                                     budget_preset=budget_preset, per_sector=per_sector, with_sinks=sinks)
+        data.ensure_prepared()
+        table = ind.build_indicators(
+            release=release,
+            kommun=kommun,
+            current_year=current_year,
+            method=method,
+            budget_preset=budget_preset,
+            per_sector=per_sector,
+            with_sinks=sinks,
+        )
         ind.write_indicators(table, output, fmt)
         console.print(f"wrote {len(table)} rows x {table.shape[1]} columns to {output}")
     except BorlangeError as exc:
@@ -100,24 +130,35 @@ def indicators(
 
 @app.command()
 def reports(
-    kommun: Annotated[Optional[list[str]], typer.Option(help="Kommun name or SCB code (repeatable). Default: Borlänge.")] = None,
-    notebook: Annotated[Optional[list[str]], typer.Option(help="Notebooks to build (repeatable). Default: overview, sector, partner, carbon_budget, carbon_sinks, peers.")] = None,
-    sector: Annotated[Optional[list[str]], typer.Option(help="Sectors for the sector report (repeatable). Default: all 9.")] = None,
-    partner: Annotated[Optional[list[str]], typer.Option(help="Partner ids (repeatable). Default: every partner of the kommun.")] = None,
-    param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="Notebook parameter NAME=VALUE (repeatable).")] = None,
+    kommun: Annotated[
+        list[str] | None, typer.Option(help="Kommun name or SCB code (repeatable). Default: Borlänge.")
+    ] = None,
+    notebook: Annotated[
+        list[str] | None,
+        typer.Option(help="Notebooks to build (repeatable). Default: the standard set (see --help of the catalogue)."),
+    ] = None,
+    sector: Annotated[
+        list[str] | None, typer.Option(help="Sectors for the sector report (repeatable). Default: all 9.")
+    ] = None,
+    partner: Annotated[
+        list[str] | None, typer.Option(help="Partner ids (repeatable). Default: every partner of the kommun.")
+    ] = None,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="Notebook parameter NAME=VALUE (repeatable).")
+    ] = None,
     release: Annotated[str, typer.Option(help="SMHI release, or 'latest'.")] = "latest",
     language: Annotated[str, typer.Option(help="sv or en.")] = "sv",
     current_year: Annotated[int, typer.Option(help="The analysis year.")] = 2026,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (each keeps one warm kernel).")] = 2,
     fmt: Annotated[str, typer.Option("--format", help="Comma-separated: html,ipynb.")] = "html,ipynb",
     force: Annotated[bool, typer.Option(help="Rebuild even if nothing changed.")] = False,
-    output: Annotated[Optional[Path], typer.Option(help="Output folder (default: reports/).")] = None,
+    output: Annotated[Path | None, typer.Option(help="Output folder (default: reports/).")] = None,
 ) -> None:
     """Build the report set: reports/<kommun>/<release>/ with notebooks, HTML, CSV tables, index.html, summary.json."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from . import reports as rp
+    from .runner import reports as rp
 
     params = {}
     for item in param or []:
@@ -133,15 +174,35 @@ def reports(
                 from .errors import UnknownValueError
 
                 raise UnknownValueError("format", f, rp.FORMATS)
-        job_list = rp.plan(kommuner=kommun, notebooks=notebook, sectors=sector, partner_ids=partner, params=params,
-                           release=release, language=language, current_year=current_year, output=output)
+        job_list = rp.plan(
+            kommuner=kommun,
+            notebooks=notebook,
+            sectors=sector,
+            partner_ids=partner,
+            params=params,
+            release=release,
+            language=language,
+            current_year=current_year,
+            output=output,
+        )
     except BorlangeError as exc:
         _fail(exc)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=False) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as bar:
         task = bar.add_task("reports", total=len(job_list))
-        results = rp.run(job_list, n_jobs=jobs, formats=formats, force=force,
-                         progress=lambda r: bar.update(task, advance=1, description=f"{r.status:7s} {r.name}"))
+        results = rp.run(
+            job_list,
+            n_jobs=jobs,
+            formats=formats,
+            force=force,
+            progress=lambda r: bar.update(task, advance=1, description=f"{r.status:7s} {r.name}"),
+        )
     table = Table(title="borlange-analysis reports")
     for col in ("report", "status", "seconds", "note"):
         table.add_column(col)
@@ -151,8 +212,10 @@ def reports(
     console.print(table)
     counts = {s: sum(r.status == s for r in results) for s in ("built", "skipped", "failed")}
     folders = sorted({j.out_dir for j in job_list if j.public})
-    console.print(f"built {counts['built']}, skipped {counts['skipped']}, failed {counts['failed']} "
-                  f"in {time.perf_counter() - t0:.1f} s; output: {', '.join(folders)}")
+    console.print(
+        f"built {counts['built']}, skipped {counts['skipped']}, failed {counts['failed']} "
+        f"in {time.perf_counter() - t0:.1f} s; output: {', '.join(folders)}"
+    )
     if counts["failed"]:
         console.print("failed notebooks are kept in _failed/ with their error for debugging")
         raise typer.Exit(1)

@@ -1,8 +1,11 @@
-"""Every path the project uses, resolved once.
+"""Every path the project uses, and the run defaults, resolved once.
 
 The project root is found from the environment variable ``BORLANGE_HOME`` or, failing that, the
 current directory when it holds a ``pyproject.toml`` for this project, or else the folder that holds
 the installed package's parent (an editable install). Notebooks never build paths themselves.
+
+Run defaults (home kommun, language, trend years, Carbon Law rate, budget preset, GWP set) live in
+``reference/run_defaults.toml`` with their sources; :data:`DEFAULTS` holds them.
 
 Environment variables
 ---------------------
@@ -17,21 +20,78 @@ BORLANGE_DATA_MIRROR
 
 from __future__ import annotations
 
+import datetime as _dt
 import os
+import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-PACKAGE_DATA = PACKAGE_DIR / "data"
-SOURCES_FILE = PACKAGE_DIR / "sources.toml"
+#: Cited reference tables shipped with the package (sectors, presets, targets, partners, ...).
+REFERENCE_DIR = PACKAGE_DIR / "reference"
+SOURCES_FILE = PACKAGE_DIR / "ingest" / "sources.toml"
 
 #: The processed tables written by ``prepare`` (``data/processed/<name>.parquet``).
-TABLES = ("kommuner", "emissions", "regional_emissions", "consistency", "population", "land_area", "land_use",
-          "ets_installations", "ets_emissions", "lulucf_national", "biogenic_co2", "territorial_ghg",
-          "kolada_waste", "kolada_ghg")
+TABLES = (
+    "kommuner",
+    "emissions",
+    "regional_emissions",
+    "consistency",
+    "population",
+    "land_area",
+    "land_use",
+    "ets_installations",
+    "ets_emissions",
+    "lulucf_national",
+    "biogenic_co2",
+    "territorial_ghg",
+    "kolada_waste",
+    "kolada_ghg",
+)
 
-DEFAULT_KOMMUN = "Borlänge"
-DEFAULT_KOMMUN_CODE = "2081"
-DEFAULT_LANGUAGE = "sv"
+
+@dataclass(frozen=True)
+class RunDefaults:
+    """The run defaults of ``reference/run_defaults.toml``."""
+
+    kommun: str
+    language: str
+    output_formats: tuple[str, ...]
+    first_trend_year: int
+    end_year: int
+    trend_method: str
+    carbon_law_rate: float
+    budget_preset: str
+    budget_method: str
+    gwp_set: str
+
+
+def _load_defaults() -> RunDefaults:
+    with open(REFERENCE_DIR / "run_defaults.toml", "rb") as fh:
+        raw = tomllib.load(fh)
+    return RunDefaults(
+        kommun=raw["run"]["kommun"],
+        language=raw["run"]["language"],
+        output_formats=tuple(raw["run"]["output_formats"]),
+        first_trend_year=int(raw["trend"]["first_year"]),
+        end_year=int(raw["trend"]["end_year"]),
+        trend_method=raw["trend"]["method"],
+        carbon_law_rate=float(raw["carbon_law"]["rate"]),
+        budget_preset=raw["budget"]["preset"],
+        budget_method=raw["budget"]["method"],
+        gwp_set=raw["ghg"]["gwp_set"],
+    )
+
+
+DEFAULTS = _load_defaults()
+DEFAULT_KOMMUN = DEFAULTS.kommun
+DEFAULT_LANGUAGE = DEFAULTS.language
+LANGUAGES = ("sv", "en")
+
+
+def default_current_year() -> int:
+    """The analysis year when none is given: the calendar year of the run."""
+    return _dt.date.today().year
 
 
 def project_root() -> Path:
@@ -85,14 +145,27 @@ def mirror_dir(explicit: str | os.PathLike | None = None) -> Path | None:
     return Path(value).expanduser().resolve()
 
 
-def code_fingerprint() -> str:
-    """sha256 (16 hex digits) of the package's code and data tables (.py, .csv, .toml): processed
-    tables and reports are rebuilt when it changes, even without a new version number."""
+def fingerprint_files(paths: list[Path], *, root: Path = PACKAGE_DIR) -> str:
+    """sha256 (16 hex digits) of the named files' relative paths and bytes, in sorted order."""
     import hashlib
 
     h = hashlib.sha256()
-    for path in sorted(PACKAGE_DIR.rglob("*")):
-        if path.suffix in (".py", ".csv", ".toml") and "__pycache__" not in path.parts:
-            h.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
-            h.update(path.read_bytes())
+    for path in sorted(set(paths)):
+        h.update(path.relative_to(root).as_posix().encode())
+        h.update(path.read_bytes())
     return h.hexdigest()[:16]
+
+
+def ingest_fingerprint() -> str:
+    """Fingerprint of the code and tables that ``prepare`` reads: the ingest package, the name
+    resolution and the reference tables it uses. Rewording a page does not touch it."""
+    files = [p for p in (PACKAGE_DIR / "ingest").rglob("*") if p.suffix in (".py", ".toml")]
+    files += [PACKAGE_DIR / "names.py", PACKAGE_DIR / "errors.py", PACKAGE_DIR / "_io.py"]
+    files += [REFERENCE_DIR / n for n in ("sectors.csv", "kommun_aliases.csv", "kommuner.csv")]
+    return fingerprint_files([p for p in files if p.is_file() and "__pycache__" not in p.parts])
+
+
+def code_fingerprint() -> str:
+    """Fingerprint of every code and table file of the package (.py, .csv, .toml)."""
+    files = [p for p in PACKAGE_DIR.rglob("*") if p.suffix in (".py", ".csv", ".toml") and "__pycache__" not in p.parts]
+    return fingerprint_files(files)

@@ -5,8 +5,9 @@ SCB's code list, and stops with a clear error (nearest valid names, list of vali
 unknown kommun, sector, release or year. Tables are read once per process and cached
 (invalidated when the file changes), so notebooks and the report runner pay the cost once.
 
-If ``data/processed`` is empty but ``data/raw`` holds the fetched files, the tables are prepared
-on first use.
+Loaders only read: when a table is missing they stop with "run ``borlange-analysis prepare``".
+The commands (``reports``, ``indicators``, ``scenario``) bring the tables up to date as an explicit
+step before they load anything.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import pandas as pd
 
 from . import config
 from .errors import DataFileError, UnknownValueError
-from .names import KommunResolver, resolve_sector
+from .names import KommunResolver, kommun_resolver, resolve_sector
 
 LEVELS = ("total", "sector", "subsector")
 #: pandas 3 always copies on write; on pandas 2 the cached tables are copied before they are handed out
@@ -38,8 +39,9 @@ def _read_cached(path: str, mtime_ns: int) -> pd.DataFrame:
 
 def ensure_prepared() -> bool:
     """Prepare the processed tables if they are missing or older than the raw files they come from
-    (needs the fetched raw files). Returns True when it (re)built them."""
-    from .prepare import is_up_to_date, prepare
+    (needs the fetched raw files). Returns True when it (re)built them. Commands call this as an
+    explicit step; the loaders never do."""
+    from .ingest.prepare import is_up_to_date, prepare
 
     if is_up_to_date():
         return False
@@ -48,22 +50,25 @@ def ensure_prepared() -> bool:
     return True
 
 
+def _missing(path: Path) -> DataFileError:
+    return DataFileError(
+        f"Processed table {path} is missing: run `borlange-analysis prepare` (after `borlange-analysis fetch`)."
+    )
+
+
 def load_table(name: str) -> pd.DataFrame:
     """One processed table by name (a copy that the caller may modify)."""
     if name not in config.TABLES:
         raise UnknownValueError("table", name, config.TABLES)
     path = _table_path(name)
     if not path.is_file():
-        try:
-            ensure_prepared()
-        except DataFileError as exc:
-            raise DataFileError(
-                f"Processed table {path} is missing and could not be prepared: {exc}"
-            ) from None
+        raise _missing(path)
     try:
         frame = _read_cached(str(path), path.stat().st_mtime_ns)
     except Exception as exc:
-        raise DataFileError(f"{path}: cannot read the processed table ({exc}); run `borlange-analysis prepare`.") from exc
+        raise DataFileError(
+            f"{path}: cannot read the processed table ({exc}); run `borlange-analysis prepare`."
+        ) from exc
     # pandas copy-on-write: callers may modify what they get without touching the cache
     return frame if _COPY_ON_WRITE else frame.copy()
 
@@ -74,22 +79,16 @@ def _emission_slice(release: str, level: str, mtime_ns: int) -> pd.DataFrame:
     return frame[(frame["release"] == release) & (frame["level"] == level)].reset_index(drop=True)
 
 
-@lru_cache(maxsize=4)
-def _resolver(mtime_ns: int) -> KommunResolver:
-    return KommunResolver(load_table("kommuner"))
-
-
 def resolver() -> KommunResolver:
-    """The kommun name/code resolver built from SCB's code list."""
-    path = _table_path("kommuner")
-    if not path.is_file():
-        ensure_prepared()
-    return _resolver(path.stat().st_mtime_ns)
+    """The kommun name/code resolver built from SCB's code list (``reference/kommuner.csv``)."""
+    return kommun_resolver()
 
 
 def kommun_code(kommun: str | int) -> str:
     """SCB code of a kommun given by name or code; unknown names fail with suggestions."""
-    return resolver().code(kommun)
+    code = resolver().code(kommun)
+    assert code is not None  # strict lookups raise instead of returning None
+    return code
 
 
 def kommun_name(kommun: str | int) -> str:
@@ -104,20 +103,24 @@ def kommun_codes(kommun: str | int | Iterable[str | int] | None) -> list[str] | 
     return [kommun_code(k) for k in kommun]
 
 
+def _mtime(name: str) -> int:
+    path = _table_path(name)
+    if not path.is_file():
+        raise _missing(path)
+    return path.stat().st_mtime_ns
+
+
 def releases() -> list[str]:
     """Emission releases available, oldest first (the newest is the default)."""
-    path = _table_path("emissions")
-    if not path.is_file():
-        ensure_prepared()
-    return list(_releases(path.stat().st_mtime_ns))
+    return list(_releases(_mtime("emissions")))
 
 
 @lru_cache(maxsize=4)
 def _releases(mtime_ns: int) -> tuple[str, ...]:
-    from .sources import registry
+    from .ingest.sources import registry
 
     present = set(load_table("emissions")["release"].unique())
-    published = {}
+    published: dict[str, str] = {}
     for src in registry().values():
         if src.release in present:
             published[src.release] = max(published.get(src.release, ""), src.published)
@@ -126,12 +129,12 @@ def _releases(mtime_ns: int) -> tuple[str, ...]:
 
 def releases_with_sectors() -> list[str]:
     """Releases that carry the 9 main sectors (oldest first); '2024' has totals only."""
-    return [r for r in releases() if len(_emission_slice(r, "sector", _table_path("emissions").stat().st_mtime_ns))]
+    return [r for r in releases() if len(_emission_slice(r, "sector", _mtime("emissions")))]
 
 
 def releases_with_subsectors() -> list[str]:
     """Releases that carry sub-sectors (oldest first)."""
-    return [r for r in releases() if len(_emission_slice(r, "subsector", _table_path("emissions").stat().st_mtime_ns))]
+    return [r for r in releases() if len(_emission_slice(r, "subsector", _mtime("emissions")))]
 
 
 def resolve_release(release: str = "latest") -> str:
@@ -171,7 +174,7 @@ def load_emissions(
     if level not in LEVELS:
         raise UnknownValueError("level", level, LEVELS)
     rel = resolve_release(release)
-    frame = _emission_slice(rel, level, _table_path("emissions").stat().st_mtime_ns)
+    frame = _emission_slice(rel, level, _mtime("emissions"))
     if level == "subsector" and frame.empty:
         with_sub = releases_with_subsectors()
         raise UnknownValueError(f"release with sub-sectors (release {rel} has none)", rel, with_sub)
@@ -200,7 +203,9 @@ def load_regional_emissions(region: str = "Sverige", *, release: str = "latest",
     rel = avail[-1] if release in (None, "latest") else str(release)
     if rel not in avail:
         raise UnknownValueError("release with regional data", rel, avail)
-    code = "00" if str(region).strip().casefold() in ("sverige", "sweden", "riket", "00") else resolver().lan_code(region)
+    code = (
+        "00" if str(region).strip().casefold() in ("sverige", "sweden", "riket", "00") else resolver().lan_code(region)
+    )
     out = frame[(frame["release"] == rel) & (frame["region_code"] == code) & (frame["level"] == level)]
     return out.reset_index(drop=True)
 
@@ -236,7 +241,9 @@ def population_for(years: Iterable[int], kommun=None) -> pd.DataFrame:
     for y in sorted(set(int(v) for v in years)):
         pick = pop.assign(dist=(pop["year"] - y).abs()).sort_values(["kommun_code", "dist", "year"])
         pick = pick.drop_duplicates("kommun_code")
-        out.append(pick.assign(population_year=pick["year"], year=y)[["kommun_code", "year", "population", "population_year"]])
+        out.append(
+            pick.assign(population_year=pick["year"], year=y)[["kommun_code", "year", "population", "population_year"]]
+        )
     return pd.concat(out, ignore_index=True)
 
 
@@ -287,7 +294,7 @@ def provenance() -> pd.DataFrame:
     sha256, licence."""
     path = config.processed_dir() / "manifest.json"
     if not path.is_file():
-        ensure_prepared()
+        raise _missing(path)
     data = json.loads(path.read_text(encoding="utf-8"))["inputs"]
     rows = [{"source": k, **v} for k, v in data.items()]
     return pd.DataFrame(rows)[["source", "publisher", "release", "retrieved_at", "sha256", "url", "licence"]]
@@ -299,7 +306,7 @@ def data_fingerprint() -> str:
 
     path = config.processed_dir() / "manifest.json"
     if not path.is_file():
-        ensure_prepared()
+        raise _missing(path)
     data = json.loads(path.read_text(encoding="utf-8"))
     key = json.dumps({k: v.get("sha256") for k, v in data["inputs"].items()}, sort_keys=True)
     return hashlib.sha256(key.encode()).hexdigest()[:16]

@@ -16,7 +16,7 @@ def fold(text: str) -> str:
 def nearest(value: str, choices: Iterable[str], n: int = 3) -> list[str]:
     """The valid choices closest to ``value`` (accent- and case-insensitive)."""
     choices = [str(c) for c in choices]
-    folded = {}
+    folded: dict[str, str] = {}
     for c in choices:
         folded.setdefault(fold(c), c)
     hits = difflib.get_close_matches(fold(value), list(folded), n=n, cutoff=0.6)

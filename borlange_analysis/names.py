@@ -12,21 +12,45 @@ from functools import lru_cache
 
 import pandas as pd
 
-from . import config
+from . import reference
 from .errors import UnknownValueError, fold
 
-
-@lru_cache(maxsize=1)
-def sectors() -> pd.DataFrame:
-    """The 9 SMHI main sectors: Swedish name, id, English name, source."""
-    return pd.read_csv(config.PACKAGE_DATA / "sectors.csv", dtype=str)
-
-
+#: SMHI's name for the total of all sectors (and of all sub-sectors of a sector).
 SECTOR_TOTAL = "Alla"
 
 
+@lru_cache(maxsize=1)
+def _sectors() -> pd.DataFrame:
+    return reference.table("sectors.csv", as_text=True)
+
+
+def sectors() -> pd.DataFrame:
+    """The 9 SMHI main sectors: Swedish name, id, English name, EU ETS relevance, source."""
+    return _sectors().copy()
+
+
 def sector_names() -> list[str]:
-    return sectors()["sector"].tolist()
+    """The 9 SMHI main sector names (Swedish, as in the data)."""
+    return _sectors()["sector"].tolist()
+
+
+def sector_id(sector: str) -> str:
+    """The ASCII id of a main sector ('Industri (energi + processer)' -> 'industri')."""
+    tab = _sectors().set_index("sector")
+    return str(tab.loc[resolve_sector(sector), "sector_id"])
+
+
+def ets_sectors() -> list[str]:
+    """The main sectors where EU ETS installations report (``ets_relevant`` in sectors.csv):
+    industry and electricity/district heating."""
+    tab = _sectors()
+    return tab.loc[tab["ets_relevant"] == "true", "sector"].tolist()
+
+
+def industry_sector() -> str:
+    """The SMHI main sector of industrial point sources (the ETS sector with id 'industri')."""
+    tab = _sectors()
+    return str(tab.loc[tab["sector_id"] == "industri", "sector"].iloc[0])
 
 
 def resolve_sector(value: str) -> str:
@@ -44,20 +68,18 @@ def resolve_sector(value: str) -> str:
     raise UnknownValueError("sector", value, tab["sector"].tolist() + tab["sector_id"].tolist())
 
 
-def sector_label(sector: str, language: str = "sv") -> str:
-    """Display name of a sector in Swedish or English."""
-    if sector == SECTOR_TOTAL:
-        return "Alla sektorer" if language == "sv" else "All sectors"
-    tab = sectors().set_index("sector")
-    if language == "en" and sector in tab.index:
-        return tab.loc[sector, "sector_en"]
-    return sector
+@lru_cache(maxsize=1)
+def kommun_aliases() -> dict[str, str]:
+    """Other spellings of kommun names seen in sources ('Falu kommun' -> 'Falun')."""
+    tab = reference.table("kommun_aliases.csv", as_text=True)
+    return {fold(a): k for a, k in zip(tab["alias"], tab["kommun"], strict=True)}
 
 
 @lru_cache(maxsize=1)
-def kommun_aliases() -> dict[str, str]:
-    tab = pd.read_csv(config.PACKAGE_DATA / "kommun_aliases.csv", dtype=str)
-    return {fold(a): k for a, k in zip(tab["alias"], tab["kommun"])}
+def kommun_resolver() -> KommunResolver:
+    """A resolver over SCB's 290 kommuner and 21 län (``reference/kommuner.csv``): needs no
+    prepared data, so parameters can be checked before anything else runs."""
+    return KommunResolver(reference.table("kommuner.csv", as_text=True))
 
 
 def _key(name: str) -> str:
@@ -76,9 +98,9 @@ class KommunResolver:
 
     def __init__(self, codes: pd.DataFrame):
         self.codes = codes.reset_index(drop=True)
-        self.by_code = dict(zip(self.codes["kommun_code"], self.codes["kommun"]))
-        self.lan_of = dict(zip(self.codes["kommun_code"], self.codes["lan_code"]))
-        self.lan_name = dict(zip(self.codes["lan_code"], self.codes["lan"]))
+        self.by_code = dict(zip(self.codes["kommun_code"], self.codes["kommun"], strict=True))
+        self.lan_of = dict(zip(self.codes["kommun_code"], self.codes["lan_code"], strict=True))
+        self.lan_name = dict(zip(self.codes["lan_code"], self.codes["lan"], strict=True))
         self._by_key: dict[str, str] = {}
         for code, name in self.by_code.items():
             self._by_key[_key(name)] = code

@@ -1,0 +1,305 @@
+"""Emissions analytics: hand-computed cases, invariants (hypothesis) and bad input."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from borlange_analysis.analysis import budget, targets
+from borlange_analysis.analysis import descriptives as emissions
+from borlange_analysis.analysis import trends as pathways
+from borlange_analysis.errors import ParameterError, UnknownValueError
+from borlange_analysis.reporting import statements
+
+
+def _series(values, years=(2015, 2020, 2021, 2022, 2023, 2024), code="0001", name="Alfa", sector="Alla"):
+    return pd.DataFrame(
+        {
+            "release": "T",
+            "kommun_code": code,
+            "kommun": name,
+            "level": "total" if sector == "Alla" else "sector",
+            "sector": sector,
+            "year": list(years),
+            "t_co2e": [float(v) for v in values],
+        }
+    )
+
+
+def _statsmodels_slope(years, values):
+    x = np.asarray(years, float) - max(years)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return sm.QuantReg(np.asarray(values, float), sm.add_constant(x, has_constant="add")).fit(q=0.5).params[1]
+
+
+def test_trend_on_a_straight_line_is_exact():
+    """Points on a line: slope is the line's, the trend passes through the last value."""
+    df = _series([100 - 5 * (y - 2015) for y in (2015, 2020, 2021, 2022, 2023, 2024)])
+    s = pathways.pathways(df, current_year=2026, end_year=2030)
+    r = s.iloc[0]
+    assert r.slope == pytest.approx(-5, abs=1e-6)
+    assert r.estimate_2025 == pytest.approx(50) and r.estimate_2026 == pytest.approx(45)
+    # total_trend: 45+40+35+30+25 = 175; carbon law: 45 * sum(0.8828**k, k=0..4)
+    assert r.total_trend == pytest.approx(175)
+    assert r.total_carbon_law == pytest.approx(45 * sum(0.8828**k for k in range(5)))
+    assert r.net_zero_year == pytest.approx(2035) and r.net_zero_date == "2035-01-01"  # 55 t in 2024, -5 t/yr
+    assert r.on_track  # 175 t on the trend <= 190.9 t on the Carbon Law
+
+
+def test_median_regression_ignores_an_outlier():
+    """LAD: one wild year does not move the slope (OLS would)."""
+    vals = [100, 75, 70, 65, 60, 1000]
+    years = (2015, 2020, 2021, 2022, 2023, 2024)
+    med = pathways.fit_trend(_series(vals, years)).slope.iloc[0]
+    ols = pathways.fit_trend(_series(vals, years), method="ols").slope.iloc[0]
+    assert med == pytest.approx(_statsmodels_slope(years, vals), rel=1e-9)
+    assert abs(ols) > abs(med) * 5
+
+
+@pytest.mark.parametrize(
+    "vals",
+    [
+        [10, 10, 20, 20, 10, 20],  # several optimal lines
+        [5, 4, 6, 5, 4, 6],
+        [0, 0, 0, 0, 0, 0],  # all zero
+        [1e6, 9e5, 9.5e5, 8e5, 8.2e5, 7e5],
+    ],
+)
+def test_quantreg_agrees_with_statsmodels_where_optimum_not_unique(vals):
+    years = (2015, 2020, 2021, 2022, 2023, 2024)
+    assert pathways.fit_trend(_series(vals, years)).slope.iloc[0] == pytest.approx(
+        _statsmodels_slope(years, vals), rel=1e-8, abs=1e-8
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(min_value=0, max_value=1e6), min_size=6, max_size=6))
+def test_quantreg_property_matches_statsmodels(vals):
+    years = (2015, 2020, 2021, 2022, 2023, 2024)
+    ours = pathways.fit_trend(_series(vals, years)).slope.iloc[0]
+    assert ours == pytest.approx(_statsmodels_slope(years, vals), rel=1e-6, abs=1e-4)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(min_value=0, max_value=1e6), min_size=6, max_size=6))
+def test_trend_floor_at_zero_and_totals_nonnegative(vals):
+    s = pathways.pathways(_series(vals), current_year=2026)
+    years = np.arange(2024, 2051)
+    assert (pathways.trend_value(s, years) >= 0).all()
+    assert s.total_trend.iloc[0] >= 0 and s.total_carbon_law.iloc[0] >= 0
+
+
+def test_results_do_not_depend_on_row_order(tiny_emissions):
+    a = pathways.pathways(tiny_emissions, current_year=2023)
+    b = pathways.pathways(tiny_emissions.sample(frac=1, random_state=3), current_year=2023)
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_vectorised_equals_one_by_one(tiny_emissions):
+    all_at_once = pathways.pathways(tiny_emissions, current_year=2023)
+    for code, g in tiny_emissions.groupby("kommun_code"):
+        one = pathways.pathways(g, current_year=2023).reset_index(drop=True)
+        pd.testing.assert_frame_equal(all_at_once[all_at_once.kommun_code == code].reset_index(drop=True), one)
+
+
+def test_bad_inputs_fail_clearly(tiny_emissions):
+    with pytest.raises(UnknownValueError, match="Unknown trend method 'median2'"):
+        pathways.fit_trend(tiny_emissions, method="median2")
+    with pytest.raises(ParameterError, match="current_year 2020 is before the last observed year 2022"):
+        pathways.pathways(tiny_emissions, current_year=2020)
+    with pytest.raises(ParameterError, match="too few for a trend"):
+        pathways.fit_trend(_series([1], years=(2024,)))
+    with pytest.raises(ParameterError, match="carbon_law_rate"):
+        pathways.pathways(tiny_emissions, current_year=2023, carbon_law_rate=1.5)
+
+
+# --- descriptives ---------------------------------------------------------------------------------
+
+
+def test_change_and_annual_rate(tiny_emissions):
+    ch = emissions.change_since(tiny_emissions, 1990, 2022)
+    alfa = ch[(ch.kommun_code == "0001") & (ch.sector == "Transporter")].iloc[0]
+    assert alfa.change_t == pytest.approx(600 * 0.65 - 600) and alfa.change_pct == pytest.approx(-35)
+    r = emissions.annual_rate(tiny_emissions, 2015, 2020)
+    assert r.annual_rate.iloc[0] == pytest.approx((0.7 / 0.8) ** (1 / 5) - 1)
+
+
+def test_shares_sum_to_one(tiny_emissions):
+    sh = emissions.totals_and_shares(tiny_emissions)
+    assert np.allclose(sh.groupby(["kommun_code", "year"]).share.sum(), 1)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 1e6), st.floats(0, 1e6)), min_size=1, max_size=9))
+def test_sector_decomposition_sums_to_total_change(pairs):
+    rows = []
+    for i, (a, b) in enumerate(pairs):
+        rows += [("0001", "A", f"S{i}", 2005, a), ("0001", "A", f"S{i}", 2020, b)]
+    df = pd.DataFrame(rows, columns=["kommun_code", "kommun", "sector", "year", "t_co2e"])
+    dec = emissions.sector_decomposition(df, 2005, 2020)
+    assert dec.contribution_t.sum() == pytest.approx(sum(b for _, b in pairs) - sum(a for a, _ in pairs), abs=1e-6)
+
+
+@given(st.floats(1, 1e7), st.floats(1, 1e7), st.integers(1, 10**6), st.integers(1, 10**6))
+def test_population_split_adds_up(e0, e1, p0, p1):
+    r = emissions.population_split(e0, e1, p0, p1)
+    assert r["population_effect_t"] + r["per_capita_effect_t"] == pytest.approx(
+        e1 - e0, rel=1e-9, abs=1e-9 * max(e0, e1)
+    )
+
+
+# --- budget ---------------------------------------------------------------------------------------
+
+
+def _two_kommuner():
+    a = _series([100, 60, 55, 50, 45, 40], code="0001", name="Alfa")
+    b = _series([300, 300, 300, 300, 300, 300], code="0002", name="Beta")
+    return pd.concat([a, b], ignore_index=True)
+
+
+def test_grandfathering_and_per_capita_shares():
+    tot = _two_kommuner()
+    g = budget.allocate_budget(tot, national_budget_t=1000, reference_years=[2024])
+    assert g.set_index("kommun_code").budget_t.to_dict() == pytest.approx(
+        {"0001": 1000 * 40 / 340, "0002": 1000 * 300 / 340}
+    )
+    pop = pd.DataFrame({"kommun_code": ["0001", "0002"], "population": [1, 3]})
+    p = budget.allocate_budget(tot, national_budget_t=1000, regime="per_capita", population=pop)
+    assert p.budget_t.tolist() == pytest.approx([250, 750])
+    bl = budget.allocate_budget(
+        tot, national_budget_t=1000, regime="blend", population=pop, weight=0.5, reference_years=[2024]
+    )
+    assert bl.budget_t.iloc[0] == pytest.approx(0.5 * 1000 * 40 / 340 + 0.5 * 250)
+
+
+def test_budget_spent_remaining_rate_and_runs_out():
+    tot = _two_kommuner()
+    r = budget.carbon_budget(
+        tot, national_budget_t=3400, reserved_t=0, start_year=2024, current_year=2024, reference_years=[2024]
+    ).set_index("kommun_code")
+    beta = r.loc["0002"]
+    assert beta.budget_t == pytest.approx(3000) and beta.spent_t == 0 and beta.remaining_budget_t == pytest.approx(3000)
+    assert beta.required_rate == pytest.approx(1 - np.exp(-300 / 3000))
+    # flat trend of 300 t/yr spends 3000 t in 10 years
+    assert beta.budget_runs_out == pytest.approx(2034)
+    alfa = r.loc["0001"]  # 40 t falling 5 t/yr: at most 40^2/(2*5) = 160 t more, budget 400 t -> never
+    assert np.isnan(alfa.budget_runs_out)
+    assert (
+        statements.budget_statement(alfa.budget_runs_out, 2024, language="en")
+        == "At the current trend the carbon budget never runs out."
+    )
+
+
+def test_budget_already_spent():
+    tot = _two_kommuner()
+    r = budget.carbon_budget(
+        tot, national_budget_t=340, reserved_t=0, start_year=2020, current_year=2024, reference_years=[2024]
+    ).set_index("kommun_code")
+    beta = r.loc["0002"]  # 300 t budget, 300 t/yr from 2020: gone in 2021
+    assert beta.remaining_budget_t < 0 and beta.required_rate == 1.0
+    assert beta.budget_runs_out == pytest.approx(2021)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.floats(1, 1e6), st.floats(1, 1e8))
+def test_budget_pathway_never_spends_more_than_budget(e0, b):
+    path = budget.budget_pathway(e0, b, current_year=2026, end_year=2200)
+    # integral of the exponential over the horizon <= B (exact integral to infinity is B)
+    k = e0 / b
+    horizon = 2200 - 2026
+    assert e0 / k * (1 - np.exp(-k * horizon)) <= b * (1 + 1e-12)
+    assert np.trapezoid(path.t_co2e, path.year) <= b * (1 + 1e-9) + e0 * 0.5
+
+
+def test_negative_budget_and_unknown_regime_fail():
+    tot = _two_kommuner()
+    with pytest.raises(ParameterError, match="positive"):
+        budget.allocate_budget(tot, national_budget_t=-5)
+    with pytest.raises(UnknownValueError, match="Unknown budget regime 'fair'"):
+        budget.allocate_budget(tot, national_budget_t=5, regime="fair")
+    with pytest.raises(UnknownValueError, match="Unknown budget preset"):
+        budget.preset("cemus_2C")
+
+
+def test_exclude_point_sources():
+    em = pd.DataFrame(
+        {
+            "kommun_code": "0001",
+            "kommun": "A",
+            "level": "sector",
+            "sector": "Industri (energi + processer)",
+            "year": [2019, 2022],
+            "t_co2e": [1000.0, 900.0],
+            "source": "s",
+        }
+    )
+    ets = pd.DataFrame({"installation_id": ["X", "X"], "year": [2019, 2020], "verified_t_co2e": [700.0, 600.0]})
+    out = budget.exclude_point_sources(em, ["X"], ets_emissions=ets)
+    assert out.t_co2e.tolist() == [300.0, 300.0]  # 2022 uses the nearest year (2020)
+    with pytest.raises(UnknownValueError):
+        budget.exclude_point_sources(em, ["Y"], ets_emissions=ets)
+
+
+# --- targets --------------------------------------------------------------------------------------
+
+
+def test_target_progress_hand_computed():
+    years = (1990, 2015, 2020, 2021, 2022, 2023, 2024)
+    df = pd.concat(
+        [
+            _series([1000, 600, 500, 500, 400, 400, 300], years=years, sector="Transporter"),
+            _series([0, 0, 0, 0, 0, 0, 0], years=years, sector="Jordbruk"),
+        ]
+    )
+    tp = targets.target_progress(df, target_ids=["kommun_neutral_2030"], current_year=2024)
+    r = tp.iloc[0]
+    assert r.target_value == pytest.approx(200) and r.current_value == pytest.approx(300)
+    assert r.required_rate == pytest.approx(1 - (200 / 300) ** (1 / 6))
+    with pytest.raises(UnknownValueError):
+        targets.target_progress(df, target_ids=["nope"])
+    with pytest.raises(ParameterError):
+        targets.targets(kommun_reduction=1.5)
+
+
+# --- statements -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "pct, lang, text",
+    [
+        (-21.4, "sv", "Utsläppen har minskat med 21\u00a0% sedan 1990."),
+        (-21.4, "en", "Emissions have fallen by 21 % since 1990."),
+        (12.0, "en", "Emissions have risen by 12 % since 1990."),
+    ],
+)
+def test_change_statement(pct, lang, text):
+    assert statements.change_statement(pct, 1990, language=lang) == text
+
+
+def test_statements_never_and_language():
+    assert "aldrig" in statements.net_zero_statement(float("nan"))
+    assert (
+        statements.budget_statement(2026.4, 2026, language="en") == "At the current trend the budget runs out in 2026."
+    )
+    with pytest.raises(UnknownValueError):
+        statements.change_statement(1, 1990, language="de")
+
+
+@pytest.mark.parametrize(
+    "col, sv, en",
+    [
+        ("t_co2e_2024", "t CO2e 2024", "t CO2e 2024"),
+        ("share_pct", "andel (%)", "share (%)"),
+        ("required_rate_pct_per_yr", "krävd minskning (% per år)", "required rate (% per yr)"),
+        ("remaining_t", "kvar (t)", "remaining (t)"),
+    ],
+)
+def test_column_labels(col, sv, en):
+    from borlange_analysis.reporting.report import column_label
+
+    assert column_label(col, "sv") == sv and column_label(col, "en") == en
