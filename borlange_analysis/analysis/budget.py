@@ -259,7 +259,8 @@ def years_until_spent(e0, slope, remaining) -> np.ndarray:
 
     The trend's yearly values are ``max(0, e0 + slope * n)`` for n = 0, 1, ... (t/yr), each
     accruing evenly over its year. NaN where the trend never spends the remaining budget (the
-    budget holds, or the count of years overflows a float); 0 where nothing remains. Vectorised and closed-form (no year-by-year loop).
+    budget holds, or the count of years overflows a float); 0 where nothing remains. Vectorised
+    and closed-form (no year-by-year loop).
     """
     e0, s, r = np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (e0, slope, remaining)))
     e0, s, r = e0.copy(), s.copy(), r.copy()
