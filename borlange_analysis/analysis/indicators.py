@@ -217,6 +217,8 @@ def compute_indicators(
     )
     bud["sector"] = SECTOR_TOTAL
     out = out.merge(bud, on=["kommun_code", "sector"], how="left")
+    for col in ("budget_data_first_year", "budget_data_last_year", "budget_start_year", "budget_current_year"):
+        out[col] = out[col].astype("Int64")  # years stay whole numbers; empty on sector rows
     # targets (totals)
     tp = target_progress(
         sector_emissions,
