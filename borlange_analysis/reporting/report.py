@@ -528,9 +528,11 @@ def budget_table(ctx: Context) -> pd.DataFrame:
                 "preset": r["budget_preset"],
                 "budget_t_co2": r["budget_t"],
                 "spent_since_start_t": r["spent_t"],
-                "remaining_t": r["remaining_budget"],
-                "required_rate_pct_per_yr": 100 * r["required_rate"],
-                "runs_out": r["budget_runs_out_date"] or ("aldrig" if ctx.language == "sv" else "never"),
+                "remaining_t": r["remaining_budget_t"],
+                "required_rate_pct_per_yr": r["required_rate_pct"],
+                "runs_out": r["budget_runs_out"]
+                if r["budget_status"] != "holds"
+                else ("aldrig" if ctx.language == "sv" else "never"),
             }
         ]
     )
