@@ -56,6 +56,7 @@ import pandas as pd
 from .. import config, reference
 from ..errors import DataFileError, ParameterError, UnknownValueError
 from ..names import SECTOR_TOTAL, industry_sector
+from .descriptives import nearest_year
 from .series import to_matrix
 from .trends import CURRENT_YEAR, END_YEAR, FIRST_YEAR, fractional_year_to_date, pathways, trend_value
 
@@ -529,7 +530,7 @@ def exclude_point_sources(
         raise UnknownValueError(
             "EU ETS installation with verified emissions",
             missing[0],
-            sorted(ets_emissions["installation_id"].unique())[:50],
+            sorted(ets_emissions["installation_id"].unique()),
         )
     out = emissions.copy().reset_index(drop=True)
     is_total = "level" in out.columns and (out["level"] == "total").all()
@@ -538,13 +539,17 @@ def exclude_point_sources(
     sub = np.zeros(len(yrs))
     estimated = np.zeros(len(yrs), dtype=bool)
     notes: list[list[str]] = [[] for _ in yrs]
+    per_year = ets.groupby(["installation_id", "year"], as_index=False)["verified_t_co2e"].sum()
     for inst in ids:
-        per_year = ets[ets["installation_id"] == inst].groupby("year")["verified_t_co2e"].sum()
-        have = per_year.index.to_numpy(dtype=int)
-        # nearest verified year (the earlier one on a tie)
-        dist = np.abs(yrs[:, None] - have[None, :]) * 2 + (have[None, :] > yrs[:, None])
-        nearest = have[dist.argmin(1)] if len(yrs) else have[:0]
-        sub += per_year.reindex(nearest).to_numpy()
+        # the verified year nearest each year (the package's one nearest-year rule)
+        wanted = pd.DataFrame({"installation_id": inst, "year": yrs})
+        near = wanted.merge(
+            nearest_year(per_year, wanted, value="verified_t_co2e", key="installation_id", year_column="used"),
+            on=["installation_id", "year"],
+            how="left",
+        )
+        nearest = near["used"].to_numpy(dtype=int)
+        sub += near["verified_t_co2e"].to_numpy(dtype=float)
         off = nearest != yrs
         estimated |= off
         for i in np.flatnonzero(off):
