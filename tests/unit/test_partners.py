@@ -6,7 +6,6 @@ import pytest
 from borlange_analysis import partners
 from borlange_analysis.analysis import food_waste, ghg_accounting
 from borlange_analysis.errors import DataFileError, ParameterError, UnknownValueError
-from borlange_analysis.reporting import statements
 
 
 def _reg(tmp_path, text):
@@ -102,13 +101,6 @@ def test_read_activity_errors(tmp_path):
     f.write_text("partner_id,year,activity,amount,unit,note\nx,2024,diesel,ten,m3,\n")
     with pytest.raises(DataFileError, match="row 2, column 'amount': value 'ten'"):
         partners.read_activity(f)
-
-
-def test_lever_effect_from_activity():
-    sc = ghg_accounting.scope_emissions(_activity([("x", 2024, "lpg", 100, "t", "")]))
-    eff = statements.lever_effects(partners.get_partner("ssab"), scopes=sc, language="en").set_index("lever")
-    assert eff.loc["reheating_lpg", "effect_t_co2e"] == pytest.approx(sc.t_co2e.sum())
-    assert "removes" in eff.loc["reheating_lpg", "statement"]
 
 
 def test_food_waste_scenario_hand_computed():
