@@ -83,10 +83,10 @@ def resolve_release(release: str, *, gas: str = "CO2e", language: str = "en") ->
 def _unknown(kind: str, value: object, choices: Sequence[object], language: str) -> BorlangeError:
     if language == "en":
         return UnknownValueError(kind, value, choices)
-    choices = [str(c) for c in choices]
-    near = nearest(str(value), choices)
+    names = [str(c) for c in choices]
+    near = nearest(str(value), names)
     hint = i18n.t("error.did_you_mean", language, options=" eller ".join(repr(s) for s in near)) if near else ""
-    shown = ", ".join(choices[:40]) + (f", ... ({len(choices)})" if len(choices) > 40 else "")
+    shown = ", ".join(names[:40]) + (f", ... ({len(names)})" if len(names) > 40 else "")
     kind_text = i18n.t_or(f"kind.{kind}", language, kind)
     return ParameterValueError(
         i18n.t("error.unknown", language, kind=kind_text, value=repr(value), hint=hint, choices=shown)
