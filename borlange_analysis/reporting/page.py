@@ -176,6 +176,11 @@ class Page:
             return Html(self._table_html(item))
         return Html(item.html())
 
+    def show_all(self, names: Iterable[str]) -> Html:
+        """Display those of the named items the page has, in order (a page holds either a table or
+        the sentence that says why there is none)."""
+        return Html("".join(str(self.show(n)) for n in names if n in self.items))
+
     def footer(self) -> Html:
         """The provenance table (sources, releases, checksums, package version); hands the key data
         to the report runner."""
