@@ -743,7 +743,8 @@ def neutrality_balance(
     emission_cuts_t_co2e (applied), residual_emissions_t_co2e, additional_sinks_t_co2e,
     technical_removals_t_co2e, net_emissions_t_co2e (residual - additional sinks - technical
     removals), neutrality_gap_t_co2e (max(0, net)), for each existing-sink method m:
-    existing_sink_<m>_low_t_co2 / _central_t_co2 / _high_t_co2 and existing_sink_<m>_sign;
+    existing_sink_<m>_t_co2 (central), existing_sink_<m>_low_t_co2 / _high_t_co2 and
+    existing_sink_<m>_sign;
     residual_allowed_t_co2e (base x (1 - reduction)), cut_gap_t_co2e (max(0, residual - allowed)),
     target_year, rule (``existing_sink_not_subtracted``).
     """
@@ -783,7 +784,7 @@ def neutrality_balance(
         if not lo <= c <= hi:
             raise ParameterError(f"existing sink {name}: central {c} must lie within [{lo}, {hi}]")
         out[f"existing_sink_{name}_low_t_co2"] = lo
-        out[f"existing_sink_{name}_central_t_co2"] = c
+        out[f"existing_sink_{name}_t_co2"] = c
         out[f"existing_sink_{name}_high_t_co2"] = hi
         out[f"existing_sink_{name}_sign"] = str(sign_code(lo, hi))
     out["residual_allowed_t_co2e"] = base_value * (1 - reduction)

@@ -292,7 +292,7 @@ def test_balance_adds_up_and_never_subtracts_the_existing_sink():
     r = b.iloc[0]
     assert r.baseline_t_co2e == 100 and r.residual_emissions_t_co2e == 100
     assert r.net_emissions_t_co2e == 100 and r.neutrality_gap_t_co2e == 100  # the existing sink is not subtracted
-    assert r.existing_sink_gain_loss_central_t_co2 == -5 and r.existing_sink_gain_loss_sign == "sign_uncertain"
+    assert r.existing_sink_gain_loss_t_co2 == -5 and r.existing_sink_gain_loss_sign == "sign_uncertain"
     assert r.residual_allowed_t_co2e == pytest.approx(100) and r.cut_gap_t_co2e == pytest.approx(0, abs=1e-9)
     assert r.rule == "existing_sink_not_subtracted"
 
