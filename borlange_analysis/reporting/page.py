@@ -120,6 +120,11 @@ class Page:
         text = self.t(key if "." in key else f"h.{key}")
         return Html(f'<h{level} id="{html.escape(key)}">{html.escape(text)}</h{level}>')
 
+    def heading_with(self, key: str, level: int = 2, **fields: Any) -> Html:
+        """A heading from the catalogue with fields filled in (``h.<key>`` of this page)."""
+        text = self.t(key if "." in key else f"h.{key}", **fields)
+        return Html(f'<h{level} id="{html.escape(key)}">{html.escape(text)}</h{level}>')
+
     def text(self, key: str, /, **fields: Any) -> Html:
         """A paragraph from the catalogue, filled with this page's fields."""
         return Html(Prose(key, self.t(key, **{**self.fields(), **fields})).html())
