@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from .config import DEFAULTS
+from . import config
 from .errors import BorlangeError
 
 app = typer.Typer(
@@ -108,7 +108,7 @@ def indicators(
         int | None, typer.Option(help="The analysis year (estimates run up to it). Default: this calendar year.")
     ] = None,
     method: Annotated[str, typer.Option(help="Trend method: median (Klimatkollen) or ols.")] = "median",
-    budget_method: Annotated[str, typer.Option(help=_BUDGET_METHOD_HELP)] = DEFAULTS.budget_method,
+    budget_method: Annotated[str, typer.Option(help=_BUDGET_METHOD_HELP)] = config.DEFAULTS.budget_method,
     budget_preset: Annotated[
         str | None,
         typer.Option(
@@ -132,7 +132,7 @@ def indicators(
 
     Every column with its unit: docs/data-dictionary.md.
     """
-    from . import config, data
+    from . import data
     from .analysis import budget as bud
     from .analysis import indicators as ind
     from .analysis import trends
@@ -183,7 +183,7 @@ def reports(
     ] = None,
     notebook: Annotated[
         list[str] | None,
-        typer.Option(help="Notebooks to build (repeatable). Default: the standard set (see --help of the catalogue)."),
+        typer.Option(help="Notebooks to build (repeatable). Default: every notebook of the standard set."),
     ] = None,
     sector: Annotated[
         list[str] | None, typer.Option(help="Sectors for the sector report (repeatable). Default: all 9.")
@@ -194,40 +194,34 @@ def reports(
     param: Annotated[
         list[str] | None, typer.Option("--param", "-p", help="Notebook parameter NAME=VALUE (repeatable).")
     ] = None,
-    release: Annotated[str, typer.Option(help="SMHI release, or 'latest'.")] = "latest",
-    language: Annotated[str, typer.Option(help="sv or en.")] = "sv",
-    current_year: Annotated[int, typer.Option(help="The analysis year.")] = 2026,
+    release: Annotated[str, typer.Option(help="SMHI release, or 'latest' (the newest of all greenhouse gases).")] = (
+        "latest"
+    ),
+    language: Annotated[str, typer.Option(help="sv or en.")] = config.DEFAULT_LANGUAGE,
+    current_year: Annotated[int | None, typer.Option(help="The analysis year. Default: this calendar year.")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (each keeps one warm kernel).")] = 2,
     fmt: Annotated[str, typer.Option("--format", help="Comma-separated: html,ipynb.")] = "html,ipynb",
     force: Annotated[bool, typer.Option(help="Rebuild even if nothing changed.")] = False,
     output: Annotated[Path | None, typer.Option(help="Output folder (default: reports/).")] = None,
 ) -> None:
-    """Build the report set: reports/<kommun>/<release>/ with notebooks, HTML, CSV tables, index.html, summary.json."""
+    """Build the report set: reports/<kommun>/<release>/<language>/ with pages, notebooks, CSV tables,
+    index.html and summary.json."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from .runner import reports as rp
+    from .runner import plan as planning
+    from .runner.run import run
 
-    params = {}
-    for item in param or []:
-        if "=" not in item:
-            _fail(ValueError(f"--param {item!r} must look like NAME=VALUE"))
-        k, v = item.split("=", 1)
-        params[k.strip()] = v
-    formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
     t0 = time.perf_counter()
     try:
-        for f in formats:
-            if f not in rp.FORMATS:
-                from .errors import UnknownValueError
-
-                raise UnknownValueError("format", f, rp.FORMATS)
-        job_list = rp.plan(
+        formats = planning.check_formats(fmt.split(","))
+        n_jobs = planning.check_jobs(jobs)
+        job_list = planning.plan(
             kommuner=kommun,
             notebooks=notebook,
             sectors=sector,
             partner_ids=partner,
-            params=params,
+            params_given=planning.parse_params(param),
             release=release,
             language=language,
             current_year=current_year,
@@ -235,6 +229,13 @@ def reports(
         )
     except BorlangeError as exc:
         _fail(exc)
+    from . import data
+
+    try:
+        data.ensure_prepared()
+        planning.fingerprint_jobs(job_list)
+    except BorlangeError as exc:
+        _fail(exc, 1)
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -244,9 +245,9 @@ def reports(
         transient=False,
     ) as bar:
         task = bar.add_task("reports", total=len(job_list))
-        results = rp.run(
+        results = run(
             job_list,
-            n_jobs=jobs,
+            n_jobs=n_jobs,
             formats=formats,
             force=force,
             progress=lambda r: bar.update(task, advance=1, description=f"{r.status:7s} {r.name}"),
@@ -265,7 +266,9 @@ def reports(
         f"in {time.perf_counter() - t0:.1f} s; output: {', '.join(folders)}"
     )
     if counts["failed"]:
-        console.print("failed notebooks are kept in _failed/ with their error for debugging")
+        for r in results:
+            if r.status == "failed" and r.failed_notebook:
+                console.print(f"failed: {r.name}: {r.failed_notebook}")
         raise typer.Exit(1)
 
 

@@ -300,8 +300,9 @@ def provenance() -> pd.DataFrame:
     return pd.DataFrame(rows)[["source", "publisher", "release", "retrieved_at", "sha256", "url", "licence"]]
 
 
-def data_fingerprint() -> str:
-    """A short hash of the processed inputs (sha256 of the manifest): changes when data changes."""
+def data_sha256() -> str:
+    """sha256 over the checksums of every raw input the processed tables were built from (from
+    ``data/processed/manifest.json``): changes when any input changes. Cited in output metadata."""
     import hashlib
 
     path = config.processed_dir() / "manifest.json"
@@ -309,4 +310,9 @@ def data_fingerprint() -> str:
         raise _missing(path)
     data = json.loads(path.read_text(encoding="utf-8"))
     key = json.dumps({k: v.get("sha256") for k, v in data["inputs"].items()}, sort_keys=True)
-    return hashlib.sha256(key.encode()).hexdigest()[:16]
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def data_fingerprint() -> str:
+    """The first 16 hex digits of :func:`data_sha256`."""
+    return data_sha256()[:16]

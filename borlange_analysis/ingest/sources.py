@@ -42,6 +42,10 @@ class Source:
     filename: str = field(default="")
     #: Gas basis of an emissions source: "CO2e" (all greenhouse gases, GWP100 AR5) or "CO2"; "" otherwise.
     gas: str = field(default="")
+    #: Levels of a kommun emissions source ("total", "sector", "subsector"); empty for other sources.
+    levels: tuple[str, ...] = field(default=())
+    #: First and last year with data (kommun emissions sources); empty when not known before parsing.
+    years: tuple[int, ...] = field(default=())
 
     @property
     def file_name(self) -> str:
@@ -64,7 +68,10 @@ def _load_toml() -> dict:
 def registry() -> dict[str, Source]:
     """All registered sources, by name (fixed releases, plus any ``fetch --latest`` releases)."""
     data = _load_toml()
-    out = {name: Source(name=name, **entry) for name, entry in data["sources"].items()}
+    out = {}
+    for name, entry in data["sources"].items():
+        entry = {**entry, "levels": tuple(entry.get("levels", ())), "years": tuple(entry.get("years", ()))}
+        out[name] = Source(name=name, **entry)
     out.update(latest_releases())
     return out
 
@@ -258,6 +265,8 @@ def latest_releases(root: Path | None = None) -> dict[str, Source]:
             parser=data["parser"],
             filename=data["filename"],
             gas=data.get("gas", "CO2e"),
+            levels=tuple(data.get("levels", ())),
+            years=tuple(rec.get("years", ())),
         )
     return out
 

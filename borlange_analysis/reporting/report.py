@@ -390,9 +390,9 @@ def key_figures(ctx: Context) -> dict:
         "required_rate": num(r["required_rate_pct"] / 100),
         "budget_runs_out": num(r["budget_runs_out_year"]),
         "per_capita_t": num(r["per_capita_t"]),
-        "sink_top_down_t_co2": num(r.get("sink_top_down_t")),
-        "sink_gain_loss_central_t_co2": num(r.get("sink_gain_loss_central_t")),
-        "neutrality_gap_t": num(r.get("neutrality_gap_t")),
+        "sink_top_down_t_co2": num(r.get("existing_sink_lulucf_area_share_t_co2")),
+        "sink_gain_loss_central_t_co2": num(r.get("existing_sink_gain_loss_t_co2")),
+        "neutrality_gap_t": num(r.get("neutrality_gap_no_measures_t_co2e")),
     }
 
 

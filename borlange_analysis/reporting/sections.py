@@ -351,8 +351,8 @@ def scenarios(ctx: Context, spec: dict) -> pd.DataFrame:
                 continue  # the kommun has no such plant: the scenario does not apply
             em = data.load_ets_emissions([inst]).sort_values("year")
             params["fossil_t_co2"] = float(em["verified_t_co2e"].iloc[-1])
-        out.append(snk.run_scenario(name, **params)[["year", "t_co2", "scenario"]])
-    return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=["year", "t_co2", "scenario"])
+        out.append(snk.run_scenario(name, **params)[snk.SCENARIO_COLUMNS])
+    return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=snk.SCENARIO_COLUMNS)
 
 
 def balance(
@@ -384,8 +384,8 @@ def balance(
     return snk.neutrality_balance(
         path,
         base_value=base,
-        sinks=sinks,
+        existing_sinks=sinks,
         reduction=reduction,
         target_year=target_year,
-        scenario_removals=scenario_table,
+        measures=scenario_table,
     )

@@ -181,36 +181,27 @@ def test_target_progress_hand_computed():
 
 
 @pytest.mark.parametrize(
-    "pct, lang, text",
+    ("base", "value", "lang", "text"),
     [
-        (-21.4, "sv", "Utsläppen har minskat med 21\u00a0% sedan 1990."),
-        (-21.4, "en", "Emissions have fallen by 21 % since 1990."),
-        (12.0, "en", "Emissions have risen by 12 % since 1990."),
+        (
+            539459,
+            423796,
+            "sv",
+            "Utsläppen har minskat med 21\u00a0% sedan 1990 (539\u00a0459 t 1990, 423\u00a0796 t 2024).",
+        ),
+        (539459, 423796, "en", "Emissions have fallen by 21% since 1990 (539,459 t in 1990, 423,796 t in 2024)."),
+        (100, 112, "en", "Emissions have risen by 12% since 1990 (100 t in 1990, 112 t in 2024)."),
+        (100, 100.2, "en", "Emissions are about the same as in 1990 (100 t in 2024)."),
     ],
 )
-def test_change_statement(pct, lang, text):
-    assert statements.change_statement(pct, 1990, language=lang) == text
+def test_change_statement_equals_the_values_it_describes(base, value, lang, text):
+    assert statements.change(base_year=1990, base_value=base, year=2024, value=value, language=lang) == text
 
 
-def test_statements_never_and_language():
-    assert "aldrig" in statements.net_zero_statement(float("nan"))
-    assert (
-        statements.budget_statement(2026.4, 2026, language="en") == "At the current trend the budget runs out in 2026."
-    )
+def test_statements_never_after_2100_and_language():
+    assert "aldrig" in statements.net_zero(value=float("nan"), first_year=2015, language="sv")
+    assert "after 2100" in statements.net_zero(value=2997.3, first_year=2015, language="en")
+    assert "February 2067" in statements.net_zero(value="2067-02-12", first_year=2015, language="en")
+    assert statements.net_zero_text(2997.0, "sv") == "efter 2100"
     with pytest.raises(UnknownValueError):
-        statements.change_statement(1, 1990, language="de")
-
-
-@pytest.mark.parametrize(
-    "col, sv, en",
-    [
-        ("t_co2e_2024", "t CO2e 2024", "t CO2e 2024"),
-        ("share_pct", "andel (%)", "share (%)"),
-        ("required_rate_pct_per_yr", "krävd minskning (% per år)", "required rate (% per yr)"),
-        ("remaining_t", "kvar (t)", "remaining (t)"),
-    ],
-)
-def test_column_labels(col, sv, en):
-    from borlange_analysis.reporting.report import column_label
-
-    assert column_label(col, "sv") == sv and column_label(col, "en") == en
+        statements.net_zero(value=2050.0, first_year=2015, language="de")
