@@ -235,16 +235,16 @@ def load_population(kommun=None, *, year: int | None = None) -> pd.DataFrame:
 
 def population_for(years: Iterable[int], kommun=None) -> pd.DataFrame:
     """Population per kommun for each requested year: the SCB value for that year, else the
-    nearest year available (column ``population_year`` says which was used)."""
+    nearest year available (column ``population_year`` says which was used; the rule is
+    :func:`borlange_analysis.analysis.descriptives.nearest_year`)."""
+    from .analysis.descriptives import nearest_year
+
     pop = _filter_kommun(load_table("population"), kommun)
-    out = []
-    for y in sorted(set(int(v) for v in years)):
-        pick = pop.assign(dist=(pop["year"] - y).abs()).sort_values(["kommun_code", "dist", "year"])
-        pick = pick.drop_duplicates("kommun_code")
-        out.append(
-            pick.assign(population_year=pick["year"], year=y)[["kommun_code", "year", "population", "population_year"]]
-        )
-    return pd.concat(out, ignore_index=True)
+    codes = sorted(pop["kommun_code"].unique())
+    wanted = pd.DataFrame(
+        [(c, y) for y in sorted(set(int(v) for v in years)) for c in codes], columns=["kommun_code", "year"]
+    )
+    return nearest_year(pop, wanted, value="population")
 
 
 def load_land_area(kommun=None) -> pd.DataFrame:
