@@ -484,3 +484,85 @@ def partner_pathway(result: ScenarioResult, partner_id: str, kommun_code: str) -
 def left_out_count(results: Sequence[ScenarioResult], kommun_code: str) -> int:
     """Measures of confidential partners left out of the kommun's public outputs."""
     return max((r.left_out(kommun_code) for r in results), default=0)
+
+
+# --- scenario columns for the indicators table ---------------------------------------------------------------
+
+#: The columns :func:`scenario_indicators` adds (``docs/data-dictionary.md``).
+INDICATOR_COLUMNS = (
+    "scenario_portfolio",
+    "scenario_measures_counted",
+    "scenario_measures_left_out_confidential",
+    "scenario_year",
+    "scenario_baseline_year_t_co2e",
+    "scenario_year_t_co2e",
+    "scenario_avoided_year_t_co2e",
+    "scenario_additional_sinks_year_t_co2",
+    "scenario_technical_removals_year_t_co2",
+    "scenario_neutrality_gap_year_t_co2e",
+    "scenario_outside_year_t_co2e",
+    "scenario_total_t_co2e",
+    "scenario_total_carbon_law_t_co2e",
+    "scenario_on_track",
+)
+
+
+def indicator_frame(
+    result: ScenarioResult, *, year: int, portfolio: str, rate: float = CARBON_LAW_RATE
+) -> pd.DataFrame:
+    """The scenario's indicators of every kommun of ``result``, vectorised: one row per kommun and
+    sector plus the total (``sector`` ``Alla``), with :data:`INDICATOR_COLUMNS` (sector rows hold
+    the baseline, scenario and avoided emissions in ``year``; the other columns are on the total rows).
+    The neutrality gap is the balance's rule (residual minus additional sinks minus technical
+    removals, at least 0; the existing sink is not subtracted); the Carbon Law total is the path from
+    each kommun's baseline in the analysis year, summed to the end year."""
+    b = result.baseline
+    years = list(result.years)
+    if year not in years:
+        raise ParameterError(f"year {year} is outside the scenario's years {years[0]}-{years[-1]}")
+    j = years.index(year)
+    K, S, _ = result.base_values.shape
+    base = result.base_values[:, :, j]
+    scen = result.cuts["central"].scenario[:, :, j]
+    sinks_y = result.resolved.sinks["central"][:, :, j].sum(axis=1)
+    rem_y = result.resolved.removals["central"][:, :, j].sum(axis=1)
+    out_y = result.resolved.outside["central"][:, :, j].sum(axis=1)
+    sel = _from(result)
+    e0 = result.base_values[:, :, sel][:, :, 0].sum(axis=1)
+    n = np.arange(int(sel.sum()))
+    law = e0 * ((1 - rate) ** n).sum()
+    total = result.cuts["central"].scenario[:, :, sel].sum(axis=(1, 2))
+    st = result.resolved.status
+    counted = st[st["status"] == COUNTED].groupby("kommun_code")["id"].nunique()
+    codes = b.kommuner["kommun_code"].to_numpy()
+    sector_rows = pd.DataFrame(
+        {
+            "kommun_code": np.repeat(codes, S),
+            "sector": np.tile(b.sectors, K),
+            "scenario_baseline_year_t_co2e": base.reshape(-1),
+            "scenario_year_t_co2e": scen.reshape(-1),
+        }
+    )
+    tot_scen = scen.sum(axis=1)
+    total_rows = pd.DataFrame(
+        {
+            "kommun_code": codes,
+            "sector": "Alla",
+            "scenario_baseline_year_t_co2e": base.sum(axis=1),
+            "scenario_year_t_co2e": tot_scen,
+            "scenario_additional_sinks_year_t_co2": sinks_y,
+            "scenario_technical_removals_year_t_co2": rem_y,
+            "scenario_neutrality_gap_year_t_co2e": np.maximum(tot_scen - sinks_y - rem_y, 0.0),
+            "scenario_outside_year_t_co2e": out_y,
+            "scenario_total_t_co2e": total,
+            "scenario_total_carbon_law_t_co2e": law,
+            "scenario_on_track": total <= law,
+            "scenario_measures_counted": [int(counted.get(c, 0)) for c in codes],
+            "scenario_measures_left_out_confidential": [result.left_out(c) for c in codes],
+        }
+    )
+    out = pd.concat([sector_rows, total_rows], ignore_index=True)
+    out["scenario_avoided_year_t_co2e"] = out["scenario_baseline_year_t_co2e"] - out["scenario_year_t_co2e"]
+    out["scenario_year"] = year
+    out["scenario_portfolio"] = portfolio
+    return out[["kommun_code", "sector", *INDICATOR_COLUMNS]]
