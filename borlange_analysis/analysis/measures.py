@@ -475,7 +475,7 @@ def _validate_row(cells: Mapping[str, str], *, file: str, row: int, checks: Chec
     low = central if np.isnan(low) else low
     high = central if np.isnan(high) else high
     scale = 100.0 if unit == "pct" else 1.0
-    for col, value in (("effect_low", low), ("effect", central), ("effect_high", high)):
+    for col, value in (("effect", central), ("effect_low", low), ("effect_high", high)):
         if unit in SHARE_UNITS:
             if value > scale:
                 shown = f"{value:g} %" if unit == "pct" else f"{value:g} ({value * 100:g} %)"
@@ -503,7 +503,7 @@ def _validate_row(cells: Mapping[str, str], *, file: str, row: int, checks: Chec
     name_sv, name_en = cells.get("name_sv", ""), cells.get("name_en", "")
     in_catalogue = i18n.has(f"measure.{rid}.name", "sv") and i18n.has(f"measure.{rid}.name", "en")
     if not (name_sv or name_en or in_catalogue):
-        col = "name_sv" if "name_sv" in cells else "name_en"
+        col = "name_en" if "name_en" in cells and "name_sv" not in cells else "name_sv"
         raise _fail(file, row, col, "empty: a measure needs a name (name_sv and/or name_en)")
     if shipped and not in_catalogue:
         raise _fail(file, row, "id", f"shipped measure {rid!r} has no name in the text catalogues (measure.{rid}.name)")

@@ -152,7 +152,7 @@ def test_a_sink_has_no_sector_and_fuel_switch_needs_a_partner(tmp_path):
 
 def test_negative_effect_only_outside(tmp_path):
     row = "n1,N,N,,kommun,avfall,,inside,absolute_cut,given,,2027,2027,-5,,,t_co2e_per_yr,assumption,,,,"
-    with pytest.raises(DataFileError, match=r"column 'effect_low': negative effect -5"):
+    with pytest.raises(DataFileError, match=r"column 'effect': negative effect -5"):
         msr.read_catalogue(write(tmp_path, row))
     ok = msr.read_catalogue(write(tmp_path, row.replace("inside", "outside"), name="ok.csv"))
     assert ok["effect"].iloc[0] == -5
