@@ -10,7 +10,8 @@ A catalogue is a CSV file with one measure per row. Three kinds of files are rea
 
 A **portfolio** is named by a spec: ``"auto"`` (the generic measures plus the shipped and user
 portfolios named after the kommun, e.g. ``borlange`` for Borlänge), a name, several names joined
-by ``+`` (``"generic+mine"``) or the path of a CSV file. :func:`load_portfolio` resolves the spec
+by ``+`` (``"generic+mine"``; ``user:<name>`` names a user's file that has the name of a shipped
+portfolio) or the path of a CSV file. :func:`load_portfolio` resolves the spec
 and returns one validated frame (:data:`COLUMNS`).
 
 Columns of a measures file (``docs/methods.md``, "Measures and scenarios", and ``CONTRIBUTING.md``
@@ -201,7 +202,7 @@ def auto_names(kommun: str) -> list[str]:
     names = [GENERIC]
     if own in shipped_portfolios():
         names.append(own)
-    if own in user_portfolios() and own not in names:
+    if own in user_portfolios():
         names.append(f"user:{own}")
     return names
 
@@ -254,7 +255,7 @@ def resolve(spec: str | Sequence[str], *, kommun: str | None) -> list[Source]:
             out.append(Source(path.stem, path.resolve(), _is_shipped(path)))
             continue
         src = _named(part, shipped, users)
-        out.append(Source(src.name, src.path, src.shipped, slugs.get(part, "")))
+        out.append(Source(src.name, src.path, src.shipped, slugs.get(part.removeprefix("user:"), "")))
     seen: set[Path] = set()
     unique = []
     for s in out:
@@ -265,6 +266,8 @@ def resolve(spec: str | Sequence[str], *, kommun: str | None) -> list[Source]:
 
 
 def _named(name: str, shipped: Mapping[str, Path], users: Mapping[str, Path]) -> Source:
+    if name.startswith("user:") and name[5:] in users:  # a user's file named like a shipped portfolio
+        return Source(name[5:], users[name[5:]], False)
     if name == GENERIC:
         return Source(GENERIC, GENERIC_FILE, True)
     if name in shipped:
