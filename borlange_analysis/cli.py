@@ -258,6 +258,7 @@ def scenario(
         data.ensure_prepared()
         result = sc.build(codes, catalogue=catalogue, release=info.release, current_year=year, off=switched)
         table = result.wide()
+        status = result.status(one).set_index("id")["status"].to_dict() if one is not None else {}
         left = sorted({c: result.left_out(c) for c in result.baseline.kommuner["kommun_code"]}.items())
         n_left = max((n for _, n in left), default=0)
         meta = ind.indicators_metadata(
@@ -271,6 +272,7 @@ def scenario(
             catalogues=[name for name, _, _ in catalogue.attrs.get("sources", [])],
             measures=[
                 {"id": r.id, "kind": r.kind, "location": r.location, "sector": r.sector, "unit": r.unit}
+                | ({"status": status.get(r.id, "")} if one is not None else {})
                 for r in result.catalogue.itertuples(index=False)
             ],
             switched_off=switched,

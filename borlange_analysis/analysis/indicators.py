@@ -358,8 +358,8 @@ def build_indicators(
         per_sector=per_sector,
         with_sinks=with_sinks,
         kommun_reduction=kommun_reduction,
-        portfolio=portfolio,
         rows=len(out),
+        **({"portfolio": portfolio} if portfolio is not None else {}),
     )
     return out
 

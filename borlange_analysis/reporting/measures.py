@@ -120,6 +120,60 @@ def _existing_sinks(kommun_code: str) -> dict[str, tuple[float, float, float]]:
     return {r.method: (float(r.low_t_co2), float(r.central_t_co2), float(r.high_t_co2)) for r in est.itertuples()}
 
 
+@dataclass
+class Core:
+    """The scenario of one kommun and what every page that shows it needs: the result, the year of
+    the balance, the totals, the balance and its waterfall, the measures ranked."""
+
+    result: sc.ScenarioResult
+    year: int
+    totals: pd.DataFrame
+    balance: pd.DataFrame
+    balance_row: pd.Series
+    waterfall: pd.DataFrame
+    ranking: pd.DataFrame
+    base_1990: float
+
+
+@lru_cache(maxsize=16)
+def _core(
+    kommun_code: str, release: str, current_year: int, portfolio: str, off: tuple[str, ...], include: tuple[str, ...]
+) -> Core:
+    cat = msr.load_portfolio(portfolio, kommun=kommun_code)
+    base = _baseline(kommun_code, release, current_year)
+    result = sc.build(
+        kommun_code,
+        catalogue=cat,
+        release=release,
+        current_year=current_year,
+        off=off,
+        include_confidential=include,
+        baseline=base,
+    )
+    year = waterfall_year(current_year)
+    tot = data.load_emissions(kommun_code, release=release, level="total").set_index("year")["t_co2e"]
+    base_1990 = float(tot.get(1990, np.nan))
+    bal = scenario_metrics.balance(
+        result, kommun_code, base_value=base_1990, existing_sinks=_existing_sinks(kommun_code), target_year=year
+    )
+    row = bal[bal["year"] == year].iloc[0]
+    return Core(
+        result=result,
+        year=year,
+        totals=scenario_metrics.totals(result, kommun_code),
+        balance=bal,
+        balance_row=row,
+        waterfall=scenario_metrics.waterfall(result, kommun_code, year=year, balance_row=row),
+        ranking=scenario_metrics.ranking(result, kommun_code, year=year),
+        base_1990=base_1990,
+    )
+
+
+@lru_cache(maxsize=8)
+def _baseline(kommun_code: str, release: str, current_year: int) -> sc.Baseline:
+    return sc.load_baseline(kommun_code, release=release, current_year=current_year)
+
+
 @lru_cache(maxsize=16)
 def _compute(
     kommun_code: str,
@@ -131,40 +185,23 @@ def _compute(
     exclude: str,
     include: tuple[str, ...],
 ) -> Computed:
-    base = sc.load_baseline(kommun_code, release=release, current_year=current_year)
-    cat = msr.load_portfolio(portfolio, kommun=kommun_code)
-    result = sc.build(
-        kommun_code,
-        catalogue=cat,
-        release=release,
-        current_year=current_year,
-        off=off,
-        include_confidential=include,
-        baseline=base,
-    )
+    core = _core(kommun_code, release, current_year, portfolio, off, include)
+    result = core.result
     ids = excluded_ids(kommun_code, exclude)
     result_x = (
         sc.build(
             kommun_code,
-            catalogue=cat,
+            catalogue=result.catalogue,
             release=release,
             current_year=current_year,
             off=off,
             exclude={kommun_code: ids},
             include_confidential=include,
-            baseline=base,
+            baseline=_baseline(kommun_code, release, current_year),
         )
         if ids
         else None
     )
-    year = waterfall_year(current_year)
-    tot = data.load_emissions(kommun_code, release=release, level="total").set_index("year")["t_co2e"]
-    base_1990 = float(tot.get(1990, np.nan))
-    bal = scenario_metrics.balance(
-        result, kommun_code, base_value=base_1990, existing_sinks=_existing_sinks(kommun_code), target_year=year
-    )
-    row = bal[bal["year"] == year].iloc[0]
-    wf = scenario_metrics.waterfall(result, kommun_code, year=year, balance_row=row)
     rows = []
     for scope, excl in (("all", None), ("excluding", {kommun_code: ids})):
         if scope == "excluding" and not ids:
@@ -183,16 +220,16 @@ def _compute(
         result=result,
         result_excluding=result_x,
         excluded=ids,
-        year=year,
-        totals=scenario_metrics.totals(result, kommun_code),
+        year=core.year,
+        totals=core.totals,
         carbon_law=scenario_metrics.carbon_law(result, kommun_code),
-        balance=bal,
-        balance_row=row,
-        waterfall=wf,
+        balance=core.balance,
+        balance_row=core.balance_row,
+        waterfall=core.waterfall,
         budget=bud,
         targets=scenario_metrics.target_metrics(result, kommun_code, tp),
-        ranking=scenario_metrics.ranking(result, kommun_code, year=year),
-        base_1990=base_1990,
+        ranking=core.ranking,
+        base_1990=core.base_1990,
     )
 
 
@@ -277,7 +314,7 @@ def _measure_names(frame: pd.DataFrame, language: str) -> list[str]:
     return [msr.measure_name(r, language) for r in frame.to_dict("records")]
 
 
-def _fields(c: Computed, p: Checked) -> dict[str, Any]:
+def _fields(c: Computed | Core, p: Checked) -> dict[str, Any]:
     b = c.result.baseline
     return {"kommun": p.kommun, "year": c.year, "current_year": p.current_year, "end_year": b.end_year}
 
@@ -575,7 +612,7 @@ def facility_chart(path: pd.DataFrame, *, partner: str, language: str, current_y
 # --- tables ---------------------------------------------------------------------------------------------------
 
 
-def measures_frame(c: Computed, p: Checked) -> pd.DataFrame:
+def measures_frame(c: Computed | Core, p: Checked) -> pd.DataFrame:
     """The measures of the kommun with their effects, ranks and the texts the page shows."""
     lang = p.language
     rk = c.ranking.copy()
@@ -624,11 +661,11 @@ class FieldColumn(Column):
         return text
 
 
-def _fc(id: str, kind: str, key: str, c: Computed, p: Checked, **kw: Any) -> FieldColumn:
+def _fc(id: str, kind: str, key: str, c: Computed | Core, p: Checked, **kw: Any) -> FieldColumn:
     return FieldColumn(id, kind, label=f"page.measures.col.{key}", fields=tuple(_fields(c, p).items()), **kw)
 
 
-def measures_table(frame: pd.DataFrame, c: Computed, p: Checked, *, name: str = "measures") -> Table:
+def measures_table(frame: pd.DataFrame, c: Computed | Core, p: Checked, *, name: str = "measures") -> Table:
     return Table(
         name,
         frame,
@@ -1046,7 +1083,7 @@ def build(p: Checked) -> Page:
 def summary(p: Checked) -> dict[str, Any]:
     """The key result of the kommun's default portfolio (the overview's section): counted measures,
     the year, baseline, scenario, the share avoided and the neutrality gap; ``left_out``."""
-    c = _compute(p.kommun_code, p.release, p.current_year, msr.AUTO, (), budget.DEFAULT_PRESET, "auto", ())
+    c = _core(p.kommun_code, p.release, p.current_year, msr.AUTO, (), ())
     t = c.totals.set_index("year").loc[c.year]
     return {
         "measures": int((c.ranking["status"] == sc.COUNTED).sum()),
@@ -1093,20 +1130,23 @@ def partner_section(page: Page, partner: dict[str, Any]) -> None:
 
     p, lang = page.p, page.language
     own = (partner["id"],) if partner["confidential"] else ()
-    c = _compute(p.kommun_code, p.release, p.current_year, msr.AUTO, (), budget.DEFAULT_PRESET, "auto", own)
+    c = _core(p.kommun_code, p.release, p.current_year, msr.AUTO, (), own)
     frame = measures_frame(c, p)
     mine = frame[frame["owner"] == partner["id"]].reset_index(drop=True)
     name = partner_name(partner, lang)
     if len(mine):
         page.add(measures_table(mine, c, p, name="levers"))
-    counted = mine[mine["status"] == sc.COUNTED]
+    counted = mine[(mine["status"] == sc.COUNTED) & (mine["location"] == msr.INSIDE)]
+    cuts = counted.loc[counted["kind"].isin(msr.CUT_KINDS), "effect_year_t"].sum()
+    removals = counted.loc[~counted["kind"].isin(msr.CUT_KINDS), "effect_year_t"].sum()
     if len(mine):
         text = i18n.t(
             "page.measures.summary.partner",
             lang,
             partner=name,
             n=len(mine),
-            t=fmt.number(counted["effect_year_t"].sum(), lang),
+            cut=fmt.number(cuts, lang),
+            removals=fmt.number(removals, lang),
             year=c.year,
         )
     else:
@@ -1144,7 +1184,7 @@ def sector_levers(p: Checked, sector: str) -> pd.DataFrame:
     (confidential partners' measures left out), with the columns of :func:`measures_frame` (name,
     owner_text, status_text, effect_year_t, total_t, ...) and ``year``; ``attrs['left_out']`` is
     the number of confidential partners' measures left out."""
-    c = _compute(p.kommun_code, p.release, p.current_year, msr.AUTO, (), budget.DEFAULT_PRESET, "auto", ())
+    c = _core(p.kommun_code, p.release, p.current_year, msr.AUTO, (), ())
     frame = measures_frame(c, p)
     out = frame[frame["sector"] == sector].reset_index(drop=True)
     out.attrs["left_out"] = c.result.left_out(p.kommun_code)
