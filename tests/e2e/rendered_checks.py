@@ -131,7 +131,7 @@ SWEDISH_ON_EN = {
     "tillväxt",
 }
 #: Swedish names that may stand on English pages (proper nouns, as the glossary allows).
-ALLOWED_ON_EN = {"Nationella emissionsdatabasen", "Klimatneutrala städer 2030", "Koldioxidlagen"}
+ALLOWED_ON_EN = {"Nationella emissionsdatabasen", "Klimatneutrala städer 2030", "Koldioxidlagen", "Avfall Sverige"}
 #: Column headers (both languages) whose cells are years.
 YEAR_HEADERS = {
     "år",
