@@ -328,7 +328,8 @@ def stacked_parts(
         bottom += vals
     _year_axis(ax, [int(y) for y in wide.index])
     _thousands(ax, language)
-    ax.legend(fontsize=7, frameon=False, bbox_to_anchor=(1.0, 1.0), loc="upper left")
+    handles, names = ax.get_legend_handles_labels()  # the legend top-down like the stack
+    ax.legend(handles[::-1], names[::-1], fontsize=7, frameon=False, bbox_to_anchor=(1.0, 1.0), loc="upper left")
     return _finish(fig, ax, title=title, ylabel=ylabel, source=source, xlabel=xlabel)
 
 

@@ -113,14 +113,16 @@ def peer_display(page: Page, table: pd.DataFrame, *, name: str, decimals: int, o
     """The peer table of a page: rank, kommun, group, per person, trend, change since 1990
     (and on track with the Carbon Law when ``on_track``)."""
     lang = page.language
+    gas = page.p.gas.lower()
     frame = table.assign(
-        group_text=[group_label(g, lang, page.p.lan) for g in table["group"]], emissions=table["per_capita_t"]
+        group_text=[group_label(g, lang, page.p.lan) for g in table["group"]],
+        **{f"per_capita_t_{gas}": table["per_capita_t"]},
     )
     cols = [
         Column("rank", "number", label="page.peers.col.rank"),
         Column("kommun", "text", label="page.peers.col.kommun"),
         Column("group", "text", label="page.peers.col.group", display="group_text"),
-        Column("emissions", "number", unit="t_co2e_per_capita", decimals=decimals, label="page.peers.col.emissions"),
+        Column(f"per_capita_t_{gas}", "number", decimals=decimals, label=f"page.peers.col.emissions_{gas}"),
         Column("trend_pct_per_yr", "percent", unit="pct_per_yr", decimals=1, label="page.peers.col.trend"),
         Column("change_since_1990_pct", "percent", label="page.peers.col.change_since_1990"),
     ]
@@ -166,6 +168,7 @@ def rank_lines(
             year=year,
             rank=every.rank,
             n=every.n,
+            gas=p.gas,
             **fields,
         )
     ]
@@ -179,7 +182,7 @@ def rank_lines(
     lan = rank_of(table, p.kommun_code, groups=("lan", "kns_lan"))
     lines.append(page.t("page.peers.rank_lan", rank=lan.rank, n=lan.n, lan=p.lan))
     median = float(table["per_capita_t"].median())
-    lines.append(page.t(median_key, n=every.n, median=fmt.number(median, lang, decimals)))
+    lines.append(page.t(median_key, n=every.n, median=fmt.number(median, lang, decimals), gas=p.gas))
     return lines
 
 
@@ -235,6 +238,7 @@ def ranked_chart(
         low=show(ordered[column].iloc[0]) if len(d) else fmt.MISSING,
         high_kommun=ordered["kommun"].iloc[-1] if len(d) else fmt.MISSING,
         high=show(ordered[column].iloc[-1]) if len(d) else fmt.MISSING,
+        gas=p.gas,
         **alt_fields,
     )
     return charts.render(fig, name=name, alt=alt)
@@ -251,7 +255,7 @@ def _map(page: Page, values: pd.DataFrame, *, name: str, lan: bool, year: int) -
     p, lang = page.p, page.language
     shown = values[values["kommun_code"].str[:2] == p.lan_code] if lan else values
     vmax, capped = charts.colour_cap(shown["value"].tolist())
-    legend = page.t("chart.map_legend", year=year)
+    legend = page.t("chart.map_legend", year=year, gas=p.gas)
     if capped:
         legend += "\n" + page.t("chart.map_capped", value=fmt.number(vmax, lang, 1))
     area = p.lan if lan else page.t("chart.sweden")
@@ -281,9 +285,10 @@ def _map(page: Page, values: pd.DataFrame, *, name: str, lan: bool, year: int) -
         high_kommun=d["kommun"].iloc[-1],
         high=fmt.number(d["value"].iloc[-1], lang, 1),
         cap=page.t("chart.map_capped", value=fmt.number(vmax, lang, 1)) if capped else "",
+        gas=p.gas,
     )
     caption = (
-        page.t("chart.map_caption_capped", kommun=p.kommun, value=fmt.number(vmax, lang, 1))
+        page.t("chart.map_caption_capped", kommun=p.kommun, value=fmt.number(vmax, lang, 1), gas=p.gas)
         if capped
         else page.t("chart.map_caption", kommun=p.kommun)
     )
@@ -309,7 +314,7 @@ def key_figures(p: Checked, table: pd.DataFrame) -> dict[str, Any]:
         "release": p.release,
         "current_year": p.current_year,
         "year": int(table["last_year"].max()) if len(table) else None,
-        "unit": "t CO2e per person",
+        "unit": f"t {p.gas} per person",
         "per_capita_t": value,
         "rank": every.rank,
         "peers": every.n,
@@ -352,7 +357,7 @@ def build(p: Checked) -> Page:
             name="per_capita_chart",
             column="per_capita_t",
             title=page.t("chart.per_capita_title", year=year),
-            xlabel=i18n.t("unit.t_co2e_per_capita", lang),
+            xlabel=page.t("chart.xlabel_per_capita", gas=p.gas),
             alt_key="page.peers.chart.per_capita_alt",
             source=source,
             decimals=1,
@@ -398,5 +403,6 @@ def build(p: Checked) -> Page:
             n=kf["peers"],
             value=fmt.number(kf["per_capita_t"], lang, 1),
             year=year,
+            gas=p.gas,
         )
     return page

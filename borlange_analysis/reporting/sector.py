@@ -429,7 +429,8 @@ def _subsector_section(page: Page, label: str) -> None:
     if chart_data.empty:
         page.add(_empty("subsectors_chart"))
     else:
-        keys = sorted(chart_data["key"].unique())
+        # largest (in the last year) at the bottom; colours by the fixed order of SMHI's names
+        keys = [subsector_key(s) for s in table["subsector"] if subsector_key(s) in set(chart_data["key"])]
         names = dict(zip(sub["subsector"].map(subsector_key), sub["subsector"], strict=True))
         top = table.iloc[0]
         fig = charts.stacked_parts(
@@ -473,7 +474,7 @@ def _subsector_section(page: Page, label: str) -> None:
 def _trend_section(page: Page, series: pd.DataFrame, row: pd.Series, label: str) -> None:
     p, lang = page.p, page.language
     if is_zero(series):
-        page.add(_empty("trend_chart"))  # no emissions, no trend: the statements say so
+        page.prose("trend_chart", page.t("trend_zero", sector=label, kommun=p.kommun), note=True)
         return
     first, end = config.DEFAULTS.first_trend_year, config.DEFAULTS.end_year
     path = trends.pathway_years(series, current_year=p.current_year, end_year=end, first_year=first)
@@ -514,7 +515,7 @@ def _trend_section(page: Page, series: pd.DataFrame, row: pd.Series, label: str)
 
 
 def _peer_section(page: Page, label: str) -> peers.Rank:
-    p, lang = page.p, page.language
+    p = page.p
     groups = peers.peer_groups(kommun_resolver().codes, peers.peer_codes(), p.lan_code)
     table = peers.peer_table(common.indicators(p), groups, sector=str(p.sector))
     year = int(table["last_year"].max()) if len(table) else p.release_last_year
@@ -532,7 +533,7 @@ def _peer_section(page: Page, label: str) -> peers.Rank:
             name="peers_chart",
             column="per_capita_t",
             title=page.t("chart.peers_title", sector=label, year=year),
-            xlabel=i18n.t("unit.t_co2e_per_capita", lang),
+            xlabel=page.t("page.peers.chart.xlabel_per_capita", gas=p.gas),
             alt_key="page.sector.chart.peers_alt",
             source=page.t("page.peers.chart.source", release=p.release),
             decimals=2,

@@ -471,3 +471,20 @@ def test_sector_statements_for_a_sector_without_emissions_and_from_zero():
         share=0.1,
     )
     assert "0 t 1990" in from_zero[1] and "kan inte anges i procent" in from_zero[1]
+
+
+@pytest.mark.parametrize(
+    ("gas", "header", "csv"), [("CO2e", "t CO2e per", "per_capita_t_co2e"), ("CO2", "t CO2 per", "per_capita_t_co2")]
+)
+def test_peer_table_names_the_gas_of_the_release(gas, header, csv):
+    import dataclasses
+
+    p = dataclasses.replace(checked("peers", "en"), gas=gas)
+    page = Page(p=p, name="peers")
+    groups = peers.peer_groups(KOMMUNER, ["0001", "0003"], "99")
+    table = peers.peer_display(
+        page, peers.peer_table(indicators_frame(), groups), name="peers", decimals=1, on_track=True
+    )
+    assert header in table.html("en")
+    assert csv in table.csv_frame().columns
+    assert "On track with the Carbon Law" in table.html("en") and ">no<" in table.html("en")
