@@ -253,6 +253,20 @@ def key_figures(p: Checked, row: pd.Series, *, share: float, rank: peers.Rank) -
     }
 
 
+def share_text(share: float, language: str) -> str:
+    """A share of the total (0-1) as a percentage: whole per cent, one decimal below 1 % so a small
+    sector does not read as nothing ('0,4 %'), '0 %' only for nothing."""
+    if fmt.is_missing(share):
+        return fmt.MISSING
+    return fmt.percent(share, language, 1 if 0 < abs(float(share)) < 0.01 else 0, share=True)
+
+
+def change_text(pct: float, language: str) -> str:
+    """A change in per cent with its sign ('+9 %', '−21 %'), so a rise is not read as a fall."""
+    text = fmt.percent(pct, language)
+    return "+" + text if not fmt.is_missing(pct) and round(float(pct)) > 0 else text
+
+
 def is_zero(series: pd.DataFrame) -> bool:
     """True when a sector's series has 0 t in every year (or no rows): SMHI lists every sector for
     every kommun, also where nothing is emitted."""
@@ -264,13 +278,13 @@ def _key_table(page: Page, row: pd.Series, share: float, *, zero: bool) -> Table
     net_zero = page.t("kf.already_zero") if zero else statements.net_zero_text(row["net_zero_year"], lang)
     first = config.DEFAULTS.first_trend_year
     last_year = int(row["last_year"])
-    num, pct = fmt.number, fmt.percent
+    num = fmt.number
     c1990, c2005 = row["change_since_1990_pct"], row["change_since_2005_pct"]
     rows = [
         ("emissions", page.t("kf.emissions", year=last_year), row["last_value"], num(row["last_value"], lang)),
-        ("share", page.t("kf.share", year=last_year), share, pct(share, lang, share=True)),
-        ("change_1990", page.t("kf.change_1990"), c1990, pct(c1990, lang)),
-        ("change_2005", page.t("kf.change_2005"), c2005, pct(c2005, lang)),
+        ("share", page.t("kf.share", year=last_year), share, share_text(share, lang)),
+        ("change_1990", page.t("kf.change_1990"), c1990, change_text(c1990, lang)),
+        ("change_2005", page.t("kf.change_2005"), c2005, change_text(c2005, lang)),
         ("trend", page.t("kf.trend", first_year=first), row["trend_slope"], num(row["trend_slope"], lang)),
         ("estimate", page.t("kf.estimate", year=page.p.current_year), row["current_value"],
          num(row["current_value"], lang)),
@@ -307,7 +321,7 @@ def statement_lines(page: Page, row: pd.Series, series: pd.DataFrame, *, label: 
             sector=label,
             kommun=p.kommun,
             year=last_year,
-            share=fmt.percent(share, lang, share=True),
+            share=share_text(share, lang),
             value=fmt.number(row["last_value"], lang),
         )
     ]
@@ -650,8 +664,8 @@ def build(p: Checked) -> Page:
     fields = {
         "value": fmt.number(row["last_value"], lang),
         "year": last_year,
-        "share": fmt.percent(share, lang, share=True),
-        "change": fmt.percent(row["change_since_1990_pct"], lang),
+        "share": share_text(share, lang),
+        "change": change_text(row["change_since_1990_pct"], lang),
     }
     missing = fmt.is_missing(row["change_since_1990_pct"])
     page.key_line = page.t("key_line_no_change" if missing else "key_line", **fields)

@@ -488,3 +488,13 @@ def test_peer_table_names_the_gas_of_the_release(gas, header, csv):
     assert header in table.html("en")
     assert csv in table.csv_frame().columns
     assert "On track with the Carbon Law" in table.html("en") and ">no<" in table.html("en")
+
+
+def test_share_and_change_texts():
+    assert sector.share_text(0.004, "sv") == "0,4\u00a0%"
+    assert sector.share_text(0.0, "en") == "0%"
+    assert sector.share_text(0.186, "en") == "19%"
+    assert sector.change_text(9.1, "sv") == "+9\u00a0%"
+    assert sector.change_text(-21.4, "en") == "\u221221%"
+    assert sector.change_text(0.2, "en") == "0%"
+    assert sector.change_text(np.nan, "en") == fmt.MISSING
