@@ -25,7 +25,8 @@ def test_a_kommun_in_dalarna_sees_the_lans_figures_labelled_as_such():
     assert "Dalarnas län" in waste.source and "Borlänge" in waste.source
     lines = page.items["waste_statements"].lines
     assert lines == [
-        "Insamlat mat- och restavfall i Dalarnas län: 193 kg per person 2013 och 174 kg 2021, en minskning med 10\u00a0%.",
+        "Insamlat mat- och restavfall i Dalarnas län: 193 kg per person 2013 och 174 kg 2021, "
+        "en minskning med 10\u00a0%.",
         "För 2022 saknas uppgift.",
     ]
     assert page.key_figures["waste_area"] == "Dalarnas län"
