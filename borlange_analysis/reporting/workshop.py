@@ -59,7 +59,8 @@ class Row:
     ``unit`` is the key of the unit shown (``page.workshop.unit.<unit>``), ``csv_unit`` the unit of
     the value in the CSV copy; the page shows ``value * scale`` with ``decimals`` (None: whole
     numbers from 10 up, one decimal below). ``code`` rows hold a code, shown through
-    ``page.workshop.code.<value>``.
+    ``page.workshop.code.<value>``. ``in_table=False`` rows are said in the sentences under the
+    table instead (codes derived from numbers the table shows).
     """
 
     field: str
@@ -68,10 +69,11 @@ class Row:
     scale: float = 1.0
     decimals: int | None = None
     code: bool = False
+    in_table: bool = True
 
 
-#: The result table, in the order of the calculation. Rows whose field the scenario does not give
-#: are left out, so the rows of a newer version of the calculation can be listed here already.
+#: The result table, in the order of the calculation (rows whose field the scenario does not give
+#: are left out). A new field of the scenario is shown by adding one line here.
 RESULT_ROWS: tuple[Row, ...] = (
     Row("serving_waste_t_per_yr", "t_per_yr", "t_per_yr"),
     Row("rescued_food_t_per_yr", "t_per_yr", "t_per_yr"),
@@ -83,11 +85,11 @@ RESULT_ROWS: tuple[Row, ...] = (
     Row("avoided_t_co2e_per_yr", "t_co2e_per_yr", "t_co2e_per_yr"),
     Row("avoided_inside_territory_t_co2e_per_yr", "t_co2e_per_yr", "t_co2e_per_yr"),
     Row("avoided_outside_territory_t_co2e_per_yr", "t_co2e_per_yr", "t_co2e_per_yr"),
-    Row("saving_location", code=True),
+    Row("saving_location", code=True, in_table=False),
     Row("extra_meals_t_co2e_per_yr", "t_co2e_per_yr", "t_co2e_per_yr"),
     Row("displaced_meals_t_co2e_per_yr", "t_co2e_per_yr", "t_co2e_per_yr"),
     Row("net_t_co2e_per_yr", "t_co2e_per_yr", "t_co2e_per_yr"),
-    Row("net_effect", code=True),
+    Row("net_effect", code=True, in_table=False),
     Row("net_if_all_displaced_t_co2e_per_yr", "t_co2e_per_yr", "t_co2e_per_yr"),
 )
 
@@ -106,6 +108,7 @@ KITCHEN_PANELS: tuple[Panel, ...] = (
     Panel("meals_total", "kitchens.panel_meals"),
     Panel("revenue_sek_per_yr", "kitchens.panel_revenue", scale=1e-6, decimals=1),
     Panel("avoided_t_co2e_per_yr", "kitchens.panel_avoided"),
+    Panel("net_t_co2e_per_yr", "kitchens.panel_net"),
 )
 
 
@@ -359,13 +362,14 @@ def _parameter_table(values: Mapping[str, float], language: str) -> Table:
     )
 
 
-def result_frame(result: pd.Series, values: Mapping[str, float], language: str) -> pd.DataFrame:
+def result_frame(result: pd.Series, values: Mapping[str, float], language: str, *, codes: bool = False) -> pd.DataFrame:
     """The result as rows 'what — value — unit — how it is computed' (one per field of
-    :data:`RESULT_ROWS` that ``result`` has), with the CSV's numbers and codes."""
+    :data:`RESULT_ROWS` that ``result`` has and the table shows; ``codes`` adds the rows the
+    sentences say instead), with the CSV's numbers and codes."""
     shown = _formatted_values(values, language)
     rows = []
     for row in RESULT_ROWS:
-        if row.field not in result.index:
+        if row.field not in result.index or not (row.in_table or codes):
             continue
         value = result[row.field]
         rows.append(
@@ -397,15 +401,22 @@ def _result_table(result: pd.Series, values: Mapping[str, float], language: str)
     )
 
 
+def _net_key(net: float) -> str:
+    return "net_saving" if net >= 0 else "net_increase"
+
+
 def result_statements(result: pd.Series, values: Mapping[str, float], language: str) -> list[str]:
-    """Sentences built from the result row and the values it was computed with."""
+    """Sentences built from the result row and the values it was computed with: the meals, the
+    money and jobs, the emissions avoided and where, and the net effect with the evening meals'
+    own emissions (and what it would be if every evening meal replaced another meal)."""
 
     def n(field: str, scale: float = 1.0, decimals: int | None = None) -> str:
-        v = float(result[field]) * scale
+        v = abs(float(result[field])) * scale
         return fmt.number(v, language, _auto_decimals(v) if decimals is None else decimals)
 
     shown = _formatted_values(values, language)
-    lines = [
+    net = float(result["net_t_co2e_per_yr"])
+    return [
         _t(
             "statement.meals",
             language,
@@ -416,13 +427,6 @@ def result_statements(result: pd.Series, values: Mapping[str, float], language: 
             extra_meals=n("extra_evening_meals"),
         ),
         _t(
-            "statement.climate",
-            language,
-            rescued=n("rescued_food_t_per_yr"),
-            avoided=n("avoided_t_co2e_per_yr"),
-            ef=shown["ef_food_kg_co2e_per_kg"],
-        ),
-        _t(
             "statement.money",
             language,
             price=shown["meal_price_sek"],
@@ -430,18 +434,33 @@ def result_statements(result: pd.Series, values: Mapping[str, float], language: 
             jobs=n("jobs_full_time"),
             per_job=shown["meals_per_job"],
         ),
+        _t(
+            "statement.climate",
+            language,
+            rescued=n("rescued_food_t_per_yr"),
+            avoided=n("avoided_t_co2e_per_yr"),
+            ef=shown["ef_food_kg_co2e_per_kg"],
+        ),
+        _t(
+            f"statement.{result['saving_location']}",
+            language,
+            inside=n("avoided_inside_territory_t_co2e_per_yr"),
+            outside=n("avoided_outside_territory_t_co2e_per_yr"),
+        ),
+        _t(
+            f"statement.{_net_key(net)}",
+            language,
+            extra=n("extra_meals_t_co2e_per_yr"),
+            ef_meal=shown["ef_meal_kg_co2e_per_meal"],
+            displaced=shown["displaced_meal_share"],
+            net=n("net_t_co2e_per_yr"),
+        ),
+        _t(
+            f"statement.all_displaced_{_net_key(float(result['net_if_all_displaced_t_co2e_per_yr']))}",
+            language,
+            net=n("net_if_all_displaced_t_co2e_per_yr"),
+        ),
     ]
-    if "net_t_co2e_per_yr" in result.index and "extra_meals_t_co2e_per_yr" in result.index:
-        net = float(result["net_t_co2e_per_yr"])
-        lines.append(
-            _t(
-                "statement.net_saving" if net >= 0 else "statement.net_increase",
-                language,
-                net=fmt.number(abs(net), language, _auto_decimals(abs(net))),
-                extra=n("extra_meals_t_co2e_per_yr"),
-            )
-        )
-    return lines
 
 
 # --- more or fewer kitchens ---------------------------------------------------------------------
@@ -478,23 +497,27 @@ def _number_formatter(language: str, decimals: int) -> FuncFormatter:
 
 
 def _kitchens_figure(frame: pd.DataFrame, *, chosen: int, language: str, title: str, source: str) -> Figure:
-    fig = Figure(figsize=(10, 3.9))
-    axes = fig.subplots(1, len(KITCHEN_PANELS))
+    rows = (len(KITCHEN_PANELS) + 1) // 2
+    fig = Figure(figsize=(10, 3.3 * rows + 0.6))
+    axes = fig.subplots(rows, 2, squeeze=False).ravel()
     labels = [str(k) for k in frame["school_kitchens"]]
     colours = [
         charts.SERIES_COLOURS["highlight"] if k == chosen else charts.SERIES_COLOURS["scenario"]
         for k in frame["school_kitchens"]
     ]
-    for ax, panel in zip(axes, KITCHEN_PANELS, strict=True):
+    for ax in axes[len(KITCHEN_PANELS) :]:
+        ax.set_visible(False)
+    for ax, panel in zip(axes, KITCHEN_PANELS, strict=False):
         ax.bar(labels, (frame[panel.field].astype(float) * panel.scale).to_numpy(), color=colours)
-        ax.set_title(_t(panel.title, language), loc="left", fontsize=10)
+        ax.axhline(0, color="0.3", linewidth=0.8)
+        ax.set_title(_t(panel.title, language), loc="left", fontsize=10, pad=10)
         ax.set_xlabel(_t("kitchens.xlabel", language))
         ax.yaxis.set_major_formatter(_number_formatter(language, panel.decimals))
         ax.grid(axis="y", alpha=0.3)
         ax.spines[["top", "right"]].set_visible(False)
     fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
     fig.text(0.01, 0.01, source, fontsize=7, color="0.35", ha="left", va="bottom")
-    fig.tight_layout(rect=(0, 0.05, 1, 0.97))
+    fig.tight_layout(rect=(0, 0.04, 1, 0.97))
     return fig
 
 
@@ -513,6 +536,7 @@ def _kitchens_items(p: Checked, kitchens: Iterable[Any]) -> tuple[charts.Chart, 
         share=shown["rescuable_share"],
     )
     fig = _kitchens_figure(frame, chosen=chosen, language=lang, title=_t("kitchens.title", lang), source=source)
+    net = float(mine["net_t_co2e_per_yr"])
     alt = _t(
         "kitchens.alt",
         lang,
@@ -521,6 +545,7 @@ def _kitchens_items(p: Checked, kitchens: Iterable[Any]) -> tuple[charts.Chart, 
         meals=fmt.number(mine["meals_total"], lang),
         revenue=fmt.number(float(mine["revenue_sek_per_yr"]) * 1e-6, lang, 1),
         avoided=fmt.number(mine["avoided_t_co2e_per_yr"], lang, _auto_decimals(mine["avoided_t_co2e_per_yr"])),
+        net=_t(f"kitchens.{_net_key(net)}", lang, net=fmt.number(abs(net), lang, _auto_decimals(abs(net)))),
         evenings=shown["evenings_per_year"],
         price=shown["meal_price_sek"],
         share=shown["rescuable_share"],
@@ -533,6 +558,7 @@ def _kitchens_items(p: Checked, kitchens: Iterable[Any]) -> tuple[charts.Chart, 
         revenue_text=[fmt.number(v * 1e-6, lang, 1) for v in frame["revenue_sek_per_yr"]],
         avoided_text=[fmt.number(v, lang, _auto_decimals(v)) for v in frame["avoided_t_co2e_per_yr"]],
         jobs_text=[fmt.number(v, lang, _auto_decimals(v)) for v in frame["jobs_full_time"]],
+        net_text=[fmt.number(v, lang, _auto_decimals(v)) for v in frame["net_t_co2e_per_yr"]],
     )
     table = Table(
         "kitchens",
@@ -543,6 +569,7 @@ def _kitchens_items(p: Checked, kitchens: Iterable[Any]) -> tuple[charts.Chart, 
             Column("revenue_sek_per_yr", "number", display="revenue_text", label=f"page.{PAGE}.col.revenue"),
             Column("jobs_full_time", "number", display="jobs_text", label=f"page.{PAGE}.col.jobs"),
             Column("avoided_t_co2e_per_yr", "number", display="avoided_text", label=f"page.{PAGE}.col.avoided"),
+            Column("net_t_co2e_per_yr", "number", display="net_text", label=f"page.{PAGE}.col.net"),
         ],
     )
     return chart, table
@@ -590,11 +617,13 @@ def build(p: Checked) -> Page:
     page.add(table)
 
     page.key_figures = key_figures(p, result, area)
+    net = float(result["net_t_co2e_per_yr"])
     page.key_line = _t(
-        "key_line",
+        f"key_line_{_net_key(net)}",
         lang,
         meals=fmt.number(result["meals_total"], lang),
-        avoided=fmt.number(result["avoided_t_co2e_per_yr"], lang, _auto_decimals(result["avoided_t_co2e_per_yr"])),
         kitchens=p.school_kitchens,
+        avoided=fmt.number(result["avoided_t_co2e_per_yr"], lang, _auto_decimals(result["avoided_t_co2e_per_yr"])),
+        net=fmt.number(abs(net), lang, _auto_decimals(abs(net))),
     )
     return page

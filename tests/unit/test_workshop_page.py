@@ -106,7 +106,7 @@ def test_result_rows_what_value_unit(language):
     values = ws.calculation_values({"school_kitchens": 20})
     result = fw.school_kitchen_scenario(school_kitchens=20).iloc[0]
     frame = ws.result_frame(result, values, language)
-    assert frame["quantity"].tolist() == [r.field for r in ws.RESULT_ROWS if r.field in result.index]
+    assert frame["quantity"].tolist() == [r.field for r in ws.RESULT_ROWS if r.field in result.index and r.in_table]
     by = frame.set_index("quantity")
     assert by.loc["meals_total", "value"] == pytest.approx(result["meals_total"])
     assert by.loc["meals_total", "value_text"] == fmt.number(result["meals_total"], language)
@@ -117,21 +117,42 @@ def test_result_rows_what_value_unit(language):
     assert all(frame["label"].str.len() > 0) and all(frame["how"].str.len() > 0)
 
 
-def test_result_rows_of_a_newer_calculation_are_shown_with_a_line_each():
-    """Fields a later version of the calculation adds (where the saving happens, the extra meals'
-    own emissions) appear as rows once the scenario gives them; codes are shown as words."""
+def test_a_new_result_field_is_shown_with_one_line(monkeypatch):
     values = ws.calculation_values({})
     result = fw.school_kitchen_scenario().iloc[0].copy()
-    result["extra_meals_t_co2e_per_yr"] = 140.0
-    result["net_t_co2e_per_yr"] = -118.64
-    result["net_effect"] = "net_increase"
-    result["saving_location"] = "mostly_outside_territory"
-    frame = ws.result_frame(result, values, "sv").set_index("quantity")
+    result["water_saved_t_per_yr"] = 12.345
+    assert "water_saved_t_per_yr" not in set(ws.result_frame(result, values, "sv")["quantity"])
+    monkeypatch.setattr(ws, "RESULT_ROWS", (*ws.RESULT_ROWS, ws.Row("water_saved_t_per_yr", "t_per_yr", "t_per_yr")))
+    monkeypatch.setattr(i18n, "t_or", lambda key, lang, default, **f: default)
+    real_t = i18n.t
+    monkeypatch.setattr(
+        i18n, "t", lambda key, lang, **f: "Vatten" if key.endswith("water_saved_t_per_yr") else real_t(key, lang, **f)
+    )
+    row = ws.result_frame(result, values, "sv").set_index("quantity").loc["water_saved_t_per_yr"]
+    assert (row["label"], row["value"], row["value_text"], row["unit_text"]) == ("Vatten", 12.345, "12", "t per år")
+
+
+def test_codes_are_shown_as_words_and_the_net_sentence_from_its_row():
+    values = ws.calculation_values({})
+    result = fw.school_kitchen_scenario().iloc[0]
+    assert "net_effect" not in set(ws.result_frame(result, values, "sv")["quantity"])
+    frame = ws.result_frame(result, values, "sv", codes=True).set_index("quantity")
     assert frame.loc["net_effect", "value_text"] == "ökning"
     assert frame.loc["saving_location", "value_text"] == "mest utanför kommunens gränser"
-    assert frame.loc["net_t_co2e_per_yr", "value_text"] == "\u2212119"
+    net = result["net_t_co2e_per_yr"]
+    assert net < 0 and frame.loc["net_t_co2e_per_yr", "value_text"] == fmt.number(net, "sv")
     lines = ws.result_statements(result, values, "sv")
-    assert lines[-1] == i18n.t("page.workshop.statement.net_increase", "sv", net="119", extra="140")
+    assert lines[4] == i18n.t(
+        "page.workshop.statement.net_increase",
+        "sv",
+        extra=fmt.number(result["extra_meals_t_co2e_per_yr"], "sv"),
+        ef_meal="0,7",
+        displaced="0\u00a0%",
+        net=fmt.number(-net, "sv"),
+    )
+    saving = fw.school_kitchen_scenario(displaced_meal_share=1.0).iloc[0]
+    line = ws.result_statements(saving, ws.calculation_values({"displaced_meal_share": 1.0}), "en")[4]
+    assert "Net, emissions still fall by 21 t CO2e a year." in line
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])

@@ -31,6 +31,7 @@ def _expected():
     ex3 = _r(meal_price_sek=45, evenings_per_year=100)
     one, five = _r(school_kitchens=1), _r(school_kitchens=5)
     d = fw.defaults()
+    per_evening_t = 20 * d["extra_meals_per_kitchen_evening"] * d["ef_meal_kg_co2e_per_meal"] / 1000
     return {
         "default meals": f"| Meals in all | {n(base.meals_total)} |",
         "default revenue": f"| Revenue | {n(base.revenue_sek_per_yr / 1e6, 1)} |",
@@ -42,7 +43,7 @@ def _expected():
         "ex1 avoided": f"avoided emissions {n(r30.avoided_t_co2e_per_yr)} t CO2e a year "
         f"({n(r30.avoided_t_co2e_per_yr - base.avoided_t_co2e_per_yr, 1)} t more",
         "ex1 revenue": f"revenue {n(r30.revenue_sek_per_yr / 1e6, 1)} million SEK; {n(r30.jobs_full_time)} jobs",
-        "ex2 low": f"gives {n(lo.avoided_t_co2e_per_yr, 1)} t CO2e a year ({n(lo.meals_total)} meals)",
+        "ex2 low": f"gives {n(lo.avoided_t_co2e_per_yr, 1)} t CO2e a year avoided ({n(lo.meals_total)} meals)",
         "ex2 high": f"gives {n(hi.avoided_t_co2e_per_yr)} t CO2e ({n(hi.meals_total)} meals)",
         "ex2 evenings": f"the meals fall to {n(ev.meals_total)}, the revenue to {n(ev.revenue_sek_per_yr / 1e6, 1)}"
         f" million SEK and the jobs to {n(ev.jobs_full_time)}, but the avoided emissions stay at "
@@ -52,12 +53,27 @@ def _expected():
         "ex3 per job": f"SEK {n(ex3.revenue_sek_per_yr / ex3.jobs_full_time)} a year "
         f"(SEK {n(base.revenue_sek_per_yr / base.jobs_full_time)} with the defaults)",
         "ex4 one": f"One kitchen gives {n(one.meals_total)} meals, {n(one.revenue_sek_per_yr / 1e6, 1)} million SEK, "
-        f"{n(one.avoided_t_co2e_per_yr, 1)} t CO2e and {n(one.jobs_full_time, 1)} jobs",
+        f"{n(one.avoided_t_co2e_per_yr, 1)} t CO2e avoided, a net cut of {n(one.net_t_co2e_per_yr, 1)} t CO2e and "
+        f"{n(one.jobs_full_time, 1)} jobs",
         "ex4 five": f"five kitchens {n(five.meals_total)} meals, {n(five.revenue_sek_per_yr / 1e6, 1)} million SEK, "
-        f"{n(five.avoided_t_co2e_per_yr, 1)} t CO2e and {n(five.jobs_full_time, 1)} jobs",
+        f"{n(five.avoided_t_co2e_per_yr, 1)} t CO2e avoided, a net cut of {n(five.net_t_co2e_per_yr)} t CO2e and "
+        f"{n(five.jobs_full_time, 1)} jobs",
         "ex6": f"({n(base.rescued_food_t_per_yr * 1000)} ÷ 74 = {n(base.rescued_food_t_per_yr * 1000 / 74)})",
-        "ex7": f"{n(base.extra_evening_meals)} meals add about "
-        f"{n(base.extra_evening_meals * d['portion_kg'] * d['ef_food_kg_co2e_per_kg'] / 1000)} t CO2e a year",
+        "default net": f"| Net cut (a negative number is an increase) | {n(base.net_t_co2e_per_yr)} |",
+        "default inside": "| of which inside the kommun's border | "
+        f"{n(base.avoided_inside_territory_t_co2e_per_yr, 1)} |",
+        "default extra": f"| Emissions of the freshly cooked evening meals | {n(base.extra_meals_t_co2e_per_yr)} |",
+        "default net exact": f"21.36 − 140 = {base.net_t_co2e_per_yr:.2f} t CO2e".replace("-", "−"),
+        "ex1 net": f"from {n(base.net_t_co2e_per_yr)} to {n(r30.net_t_co2e_per_yr)} t CO2e",
+        "ex2 net": f"goes from {n(base.net_t_co2e_per_yr)} to {n(ev.net_t_co2e_per_yr)} t CO2e "
+        f"({n(ev.net_t_co2e_per_yr, 2)})",
+        "ex7 extra": f"add {n(base.extra_meals_t_co2e_per_yr)} t CO2e a year ({n(base.extra_evening_meals)} meals × "
+        f"{n(d['ef_meal_kg_co2e_per_meal'], 1)} kg CO2e)",
+        "ex7 all displaced": f"the net is +{n(_r(displaced_meal_share=1.0).net_t_co2e_per_yr)} t",
+        "ex7 share": f"more than about {n(100 * (1 - base.avoided_t_co2e_per_yr / base.extra_meals_t_co2e_per_yr))} %",
+        "ex7 evenings": f"at most about {n(base.avoided_t_co2e_per_yr / per_evening_t)} evenings",
+        "ex7 inside": f"only {n(base.avoided_inside_territory_t_co2e_per_yr, 1)} t (the handling of the waste, "
+        f"{n(100 * d['territorial_share_of_avoided'])} %",
     }
 
 
