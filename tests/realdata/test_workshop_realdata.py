@@ -56,4 +56,4 @@ def test_every_parameter_reaches_the_tables_chart_and_key_line():
     assert base.items["kitchens_chart"].png != changed.items["kitchens_chart"].png
     assert base.key_line != changed.key_line
     assert base.key_line.startswith("235\u00a0600 måltider per år med 20 skolkök; 21 t CO2e undviks")
-    assert "netto 119 t CO2e mer per år" in base.key_line
+    assert "men netto blir det 119 t CO2e mer per år" in base.key_line
