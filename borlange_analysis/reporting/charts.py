@@ -175,6 +175,7 @@ class Line:
     style: str = "observed"
     dashed: bool = False
     markers: bool = False
+    points_only: bool = False
 
 
 def lines(
@@ -197,9 +198,10 @@ def lines(
         ax.plot(
             np.asarray(s.years, dtype=float),
             np.asarray(s.values, dtype=float),
-            "--" if s.dashed else "-",
-            marker="o" if s.markers else None,
-            markersize=3,
+            linestyle="none" if s.points_only else ("--" if s.dashed else "-"),
+            marker="o" if (s.markers or s.points_only) else None,
+            markersize=7 if s.points_only else 3,
+            markerfacecolor="none" if s.points_only else None,
             color=SERIES_COLOURS.get(s.style, s.style),
             label=s.label,
             linewidth=1.8,
