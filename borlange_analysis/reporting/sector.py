@@ -177,7 +177,8 @@ def partner_lever_rows(
     kommun_code: str,
 ) -> pd.DataFrame:
     """The levers that the kommun's partners registered in ``sector``: partner_id, partner (the
-    registry's name), lever_id, text_sv, text_en. A confidential partner's levers are never listed.
+    registry's name), lever_id, text (the registry's own text, for a registry without catalogue
+    entries; empty otherwise). A confidential partner's levers are never listed.
 
     A lever's sectors: ``sectors`` given in the registry entry of the lever, else its rows in
     ``lever_sectors`` (partner, lever, sector; ``reference/partner_lever_sectors.csv``), else the
@@ -196,26 +197,28 @@ def partner_lever_rows(
                 rows.append(
                     {
                         "partner_id": p["id"],
-                        "partner": p["name"],
+                        "partner": p.get("name", p["id"]),
                         "lever_id": lever["id"],
-                        "text_sv": lever.get("text_sv") or "",
-                        "text_en": lever.get("text_en") or "",
+                        "text": lever.get("text") or "",
                     }
                 )
-    return pd.DataFrame(rows, columns=["partner_id", "partner", "lever_id", "text_sv", "text_en"])
+    return pd.DataFrame(rows, columns=["partner_id", "partner", "lever_id", "text"])
 
 
-def partner_name(partner_id: str, name: str, language: str) -> str:
-    """A partner's name in the page's language (the registry's name when the catalogue has none)."""
-    return i18n.t_or(f"page.sector.partner_name.{partner_id}", language, name)
+def partner_lever_texts(rows: pd.DataFrame, language: str) -> pd.DataFrame:
+    """``rows`` of :func:`partner_lever_rows` with the partner's name and the lever's text in the
+    page's language (``partner.<id>.name`` and ``partner.<id>.lever.<lever>`` of the catalogues,
+    the registry's own texts for a registry without catalogue entries)."""
+    from .partner import partner_name, partner_text
 
-
-def partner_lever_text(row: Mapping[str, Any], language: str) -> str:
-    """A partner lever's text: from the catalogue (``lever.partner.<partner>.<lever>``) when it is
-    there, else the registry's text in the page's language (the other language's only as a last
-    resort)."""
-    given = row.get(f"text_{language}") or row.get("text_sv") or row.get("text_en") or str(row["lever_id"])
-    return i18n.t_or(f"lever.partner.{row['partner_id']}.{row['lever_id']}", language, given)
+    partners = [{"id": i, "name": n} for i, n in zip(rows["partner_id"], rows["partner"], strict=True)]
+    return rows.assign(
+        partner_text=[partner_name(p, language) for p in partners],
+        lever_text=[
+            partner_text(p, "lever", lid, language, text)
+            for p, lid, text in zip(partners, rows["lever_id"], rows["text"], strict=True)
+        ],
+    )
 
 
 # --- the page -----------------------------------------------------------------------------------------
@@ -616,10 +619,7 @@ def _lever_section(page: Page, label: str) -> None:
         sector=str(p.sector),
         kommun_code=p.kommun_code,
     )
-    rows = rows.assign(
-        partner_text=[partner_name(i, n, lang) for i, n in zip(rows["partner_id"], rows["partner"], strict=True)],
-        lever_text=[partner_lever_text(r, lang) for r in rows.to_dict("records")],
-    )
+    rows = partner_lever_texts(rows, lang)
     page.add(
         Table(
             "partner_levers",

@@ -338,10 +338,10 @@ REGISTRY = [
         "sectors": ["Transporter", "Avfall (inkl.avlopp)"],
         "confidential": False,
         "levers": [
-            {"id": "trucks", "text_sv": "Lastbilar på el", "text_en": "Electric trucks"},
-            {"id": "kitchens", "text_sv": "Skolkök", "text_en": "School kitchens"},
-            {"id": "explicit", "text_sv": "Båtar", "text_en": "Boats", "sectors": ["Arbetsmaskiner"]},
-            {"id": "unmapped", "text_sv": "Allt", "text_en": "Everything"},
+            {"id": "trucks", "text": "Electric trucks"},
+            {"id": "kitchens"},
+            {"id": "explicit", "sectors": ["Arbetsmaskiner"]},
+            {"id": "unmapped"},
         ],
     },
     {
@@ -350,7 +350,7 @@ REGISTRY = [
         "kommun": "0001",
         "sectors": ["Transporter"],
         "confidential": True,
-        "levers": [{"id": "x", "text_sv": "Hemlig åtgärd", "text_en": "Secret lever"}],
+        "levers": [{"id": "x", "text": "Secret lever"}],
     },
     {
         "id": "elsewhere",
@@ -358,7 +358,7 @@ REGISTRY = [
         "kommun": "0002",
         "sectors": ["Transporter"],
         "confidential": False,
-        "levers": [{"id": "y", "text_sv": "Annans åtgärd", "text_en": "Other lever"}],
+        "levers": [{"id": "y", "text": "Other lever"}],
     },
 ]
 LEVER_SECTORS = pd.DataFrame(
@@ -382,12 +382,21 @@ def test_partner_lever_sectors_explicit_then_table_then_partner():
 
 
 def test_partner_names_and_lever_texts_in_the_pages_language():
-    assert sector.partner_name("ssab", "SSAB (Borlänge works)", "sv") == "SSAB i Borlänge"
-    assert sector.partner_name("borlange_kommun", "x", "en") == "Borlänge kommun (the municipal group)"
-    assert sector.partner_name("new_partner", "Ny AB", "en") == "Ny AB"
-    row = {"partner_id": "open", "lever_id": "trucks", "text_sv": "Lastbilar på el", "text_en": "Electric trucks"}
-    assert sector.partner_lever_text(row, "en") == "Electric trucks"
-    assert sector.partner_lever_text({**row, "text_en": ""}, "en") == "Lastbilar på el"
+    rows = pd.DataFrame(
+        {
+            "partner_id": ["ssab", "borlange_kommun", "new_partner"],
+            "partner": ["SSAB (Borlänge works)", "Borlänge kommun (kommunkoncernen)", "Ny AB"],
+            "lever_id": ["reheating_lpg", "fleet_diesel", "trucks"],
+            "text": ["", "", "Electric trucks"],
+        }
+    )
+    sv = sector.partner_lever_texts(rows, "sv")
+    en = sector.partner_lever_texts(rows, "en")
+    assert sv["partner_text"].iloc[0] == i18n.t("partner.ssab.name", "sv")
+    assert en["partner_text"].iloc[1] == i18n.t("partner.borlange_kommun.name", "en") != sv["partner_text"].iloc[1]
+    assert en["lever_text"].iloc[0] == i18n.t("partner.ssab.lever.reheating_lpg", "en")
+    assert sv["lever_text"].iloc[1] == i18n.t("partner.borlange_kommun.lever.fleet_diesel", "sv")
+    assert en["partner_text"].iloc[2] == "Ny AB" and en["lever_text"].iloc[2] == "Electric trucks"
 
 
 def test_every_sector_lever_has_texts_and_a_source_in_both_languages():
