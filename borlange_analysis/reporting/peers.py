@@ -12,6 +12,7 @@ per person.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -187,10 +188,17 @@ def rank_lines(
 
 
 def tick_decimals(values: Iterable[float]) -> int:
-    """Decimals of a value axis's ticks: none when the values reach 10, one from 1, else two (so
-    every tick of one axis has the same number of decimals)."""
+    """Decimals for values of one kind (the ticks of one axis, a table column): none when the
+    largest reaches 10, one from 1, two from 0.1, and below that enough for two significant digits
+    of the largest (at most four), so small sector values per person do not all read '0.00'."""
     top = max((abs(float(v)) for v in values if not fmt.is_missing(v)), default=0.0)
-    return 0 if top >= 10 else 1 if top >= 1 else 2
+    if top >= 10:
+        return 0
+    if top >= 1:
+        return 1
+    if top >= 0.1 or top == 0:
+        return 2
+    return min(4, math.ceil(-math.log10(top)) + 1)
 
 
 def ranked_chart(

@@ -291,7 +291,8 @@ def _key_table(page: Page, row: pd.Series, share: float, *, zero: bool) -> Table
         ("trend", page.t("kf.trend", first_year=first), row["trend_slope"], num(row["trend_slope"], lang)),
         ("estimate", page.t("kf.estimate", year=page.p.current_year), row["current_value"],
          num(row["current_value"], lang)),
-        ("per_capita", page.t("kf.per_capita", year=last_year), row["per_capita_t"], num(row["per_capita_t"], lang, 2)),
+        ("per_capita", page.t("kf.per_capita", year=last_year), row["per_capita_t"],
+         num(row["per_capita_t"], lang, max(2, peers.tick_decimals([row["per_capita_t"]])))),
         ("on_track", page.t("kf.on_track"), float(bool(row["on_track"])), fmt.boolean(row["on_track"], lang)),
         ("net_zero", page.t("kf.net_zero"), row["net_zero_year"], net_zero),
     ]  # fmt: skip
@@ -536,13 +537,14 @@ def _peer_section(page: Page, label: str) -> peers.Rank:
     groups = peers.peer_groups(kommun_resolver().codes, peers.peer_codes(), p.lan_code)
     table = peers.peer_table(common.indicators(p), groups, sector=str(p.sector))
     year = int(table["last_year"].max()) if len(table) else p.release_last_year
+    decimals = max(2, peers.tick_decimals(table["per_capita_t"]))
     page.sentences(
         "peer_statements",
         peers.rank_lines(
-            page, table, first_key="rank_sector", median_key="page.sector.peers_median", decimals=2, sector=label
+            page, table, first_key="rank_sector", median_key="page.sector.peers_median", decimals=decimals, sector=label
         ),
     )
-    page.add(peers.peer_display(page, table, name="peers", decimals=2, on_track=False))
+    page.add(peers.peer_display(page, table, name="peers", decimals=decimals, on_track=False))
     page.add(
         peers.ranked_chart(
             page,
@@ -553,7 +555,7 @@ def _peer_section(page: Page, label: str) -> peers.Rank:
             xlabel=page.t("page.peers.chart.xlabel_per_capita", gas=p.gas),
             alt_key="page.sector.chart.peers_alt",
             source=page.t("page.peers.chart.source", release=p.release),
-            decimals=2,
+            decimals=decimals,
             sector=label,
             year=year,
         )

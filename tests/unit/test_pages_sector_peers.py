@@ -261,6 +261,9 @@ def test_tick_decimals_are_the_same_for_a_whole_axis():
     assert peers.tick_decimals([0.2, 13.8]) == 0
     assert peers.tick_decimals([0.2, 4.9]) == 1
     assert peers.tick_decimals([0.01, 0.4]) == 2
+    assert peers.tick_decimals([0.001, 0.011]) == 3  # small values per person do not all read 0.00
+    assert peers.tick_decimals([0.0000009]) == 4
+    assert peers.tick_decimals([0.0, np.nan]) == 2
 
 
 def test_choropleth_of_a_lan_draws_with_the_kommun_outlined():
