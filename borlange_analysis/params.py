@@ -628,7 +628,7 @@ SPECS["measures"] = Spec(
             "portfolio",
             "str",
             "auto",
-            '"auto", "generic", a portfolio name (e.g. "borlange"), names joined by "+", or data/measures/<name>',
+            '"auto", "generic", "borlange", a file name in data/measures/, or names joined by "+"',
             check=_check_portfolio,
         ),
         Param("measures_off", "str", "", "ids of measures to switch off, comma-separated", check=_check_measures_off),
