@@ -492,7 +492,7 @@ def waterfall_chart(c: Computed, p: Checked) -> Figure:
     labels = waterfall_labels(wf, c.result.catalogue, lang)
     n = len(wf)
     balance_n = int((wf["group"] == "balance").sum())
-    fig = Figure(figsize=(9, 0.5 * (n + 1) + 1.6))
+    fig = Figure(figsize=(9, 0.56 * (n + 1) + 1.6))
     ax = fig.subplots()
     ys = []
     y = 0.0
