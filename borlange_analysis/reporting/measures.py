@@ -1189,3 +1189,33 @@ def sector_levers(p: Checked, sector: str) -> pd.DataFrame:
     out = frame[frame["sector"] == sector].reset_index(drop=True)
     out.attrs["left_out"] = c.result.left_out(p.kommun_code)
     return out
+
+
+def sector_section(page: Page, sector: str) -> None:
+    """For the sector page: the measures of the kommun's default portfolio that cut ``sector``, with
+    their computed effects (table ``scenario_levers``, the columns of the measures page), and a
+    sentence with the link to the measures page and, when measures of confidential partners were left
+    out, how many (``scenario_levers_summary``)."""
+    p, lang = page.p, page.language
+    c = _core(p.kommun_code, p.release, p.current_year, msr.AUTO, (), ())
+    frame = sector_levers(p, sector)
+    if len(frame):
+        page.add(measures_table(frame, c, p, name="scenario_levers"))
+    counted = frame[frame["status"] == sc.COUNTED]
+    text = i18n.t(
+        "page.measures.summary.sector",
+        lang,
+        n=len(frame),
+        sector=i18n.sector_label(sector, lang),
+        t=fmt.number(counted["effect_year_t"].sum(), lang),
+        year=c.year,
+    )
+    left = left_out_text(int(frame.attrs.get("left_out", 0)), lang)
+    page.add(
+        LinkedProse(
+            "scenario_levers_summary",
+            f"{text} {left}".strip(),
+            href=PAGE_LINK,
+            link_text=i18n.t("page.measures.link", lang),
+        )
+    )

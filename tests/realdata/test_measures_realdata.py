@@ -172,3 +172,16 @@ def test_a_partners_activity_data_make_its_fuel_switch_count(tmp_path, monkeypat
     assert r.cuts["central"].standalone[0, j, y] == pytest.approx(t, rel=1e-9)
     wedge = r.effects().set_index(["id", "year"]).loc[("maserfrakt_hvo_trucks", 2030), "t"]
     assert 0 < wedge <= t
+
+
+def test_the_sector_section_lists_the_measures_that_cut_the_sector():
+    from borlange_analysis import params
+    from borlange_analysis.reporting import common
+    from borlange_analysis.reporting import measures as page_measures
+
+    p = params.validate("sector", kommun="Borlänge", sector="industri", current_year=YEAR, language="en")
+    page = common.new_page(p, "sector", sector="Industry", kommun="Borlänge")
+    page_measures.sector_section(page, industry_sector())
+    table = page.items["scenario_levers"]
+    assert set(table.frame["id"]) == {"ssab_fossil_free_site", "ssab_reheating_lpg"}
+    assert "More on the measures page" in str(page.show("scenario_levers_summary"))
