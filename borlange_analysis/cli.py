@@ -1,7 +1,8 @@
 """The ``borlange-analysis`` command line (Typer).
 
 Sub-commands: ``fetch`` (raw data into data/raw), ``prepare`` (tidy tables into data/processed),
-``indicators`` (every indicator for all kommuner), ``reports`` (the notebook reports).
+``indicators`` (every indicator for all kommuner), ``scenario`` (a portfolio of measures per sector
+and year), ``reports`` (the notebook reports).
 Exit codes: 0 success, 1 a job failed, 2 bad input (unknown kommun, sector, ...).
 """
 
@@ -125,6 +126,13 @@ def indicators(
         str | None, typer.Option("--format", help="csv, parquet or json (default: from the suffix).")
     ] = None,
     sinks: Annotated[bool, typer.Option(help="Add the sink and neutrality-balance columns.")] = True,
+    portfolio: Annotated[
+        str | None,
+        typer.Option(
+            help="Add scenario columns for this portfolio of measures ('auto', 'generic', a name, names joined by "
+            "'+', or a CSV file); measures of confidential partners are left out. Default: no scenario columns."
+        ),
+    ] = None,
 ) -> None:
     """Write every indicator for all kommuner (trend, Carbon Law, budget, targets, sinks).
 
@@ -157,6 +165,10 @@ def indicators(
             raise UnknownValueError("format", fmt_name, ind.FORMATS)
         if kommun:
             data.kommun_codes(kommun)
+        if portfolio is not None:
+            from .analysis import measures as msr
+
+            msr.load_portfolio(portfolio, kommun=None)
         data.ensure_prepared()
         table = ind.build_indicators(
             release=release,
@@ -168,8 +180,109 @@ def indicators(
             budget_regime=budget_regime,
             per_sector=per_sector,
             with_sinks=sinks,
+            portfolio=portfolio,
         )
         ind.write_indicators(table, output, fmt)
+        side = "" if fmt_name == "parquet" else f" (metadata: {ind.sidecar_path(output)})"
+        console.print(f"wrote {len(table)} rows x {table.shape[1]} columns to {output}{side}")
+    except BorlangeError as exc:
+        _fail(exc)
+
+
+@app.command()
+def scenario(
+    kommun: Annotated[
+        list[str] | None,
+        typer.Option(help="Kommun name or SCB code (repeatable), or 'all' for all 290. Default: Borlänge."),
+    ] = None,
+    measures: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--measures",
+            "-m",
+            help="Measures: a CSV file, or a portfolio name ('auto', 'generic', 'borlange', a file's name in "
+            "data/measures/), repeatable or joined by '+'. Default: auto (the generic measures plus the kommun's "
+            "own portfolio).",
+        ),
+    ] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write (.csv, .parquet or .json).")] = Path(
+        "scenario.csv"
+    ),
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="csv, parquet or json (default: from the suffix).")
+    ] = None,
+    release: Annotated[str, typer.Option(help="SMHI release with sectors, or 'latest'.")] = "latest",
+    current_year: Annotated[
+        int | None, typer.Option(help="The analysis year (the nowcast runs up to it). Default: this calendar year.")
+    ] = None,
+    off: Annotated[list[str] | None, typer.Option("--off", help="Switch a measure off by its id (repeatable).")] = None,
+) -> None:
+    """Write the scenario of a portfolio of measures per kommun, sector and year to 2050.
+
+    Columns: kommun_code, kommun, sector (and 'Alla' for the total), year, kind (observed, estimated,
+    projected), baseline_t_co2e, scenario_t_co2e, scenario_low_effect_t_co2e and scenario_high_effect_t_co2e
+    (every measure at its low / high effect: not a probability range), measure_<id>_t_co2e (each
+    measure's avoided emissions; sinks, removals and effects outside the border on the total rows),
+    additional_sinks_t_co2 and technical_removals_t_co2 (total rows). Measures of confidential
+    partners are left out (the count is printed and in the metadata). Metadata: Parquet metadata or
+    <file>.meta.json. Method: docs/methods.md, "Measures and scenarios".
+    """
+    from . import data, params
+    from .analysis import indicators as ind
+    from .analysis import measures as msr
+    from .analysis import scenario as sc
+    from .errors import ParameterError, UnknownValueError
+
+    try:
+        # every option is checked before any work
+        fmt_name = (fmt or output.suffix.lstrip(".") or "csv").lower()
+        if fmt_name not in ind.FORMATS:
+            raise UnknownValueError("format", fmt_name, ind.FORMATS)
+        info = params.resolve_release(release)
+        if "sector" not in info.levels:
+            with_sectors = [r.release for r in params.releases() if "sector" in r.levels]
+            raise UnknownValueError("release with sectors", release, with_sectors)
+        every = [k for k in (kommun or []) if k.strip().lower() == "all"]
+        names = None if every else (kommun or [config.DEFAULT_KOMMUN])
+        codes = data.kommun_codes(names)
+        one = codes[0] if codes is not None and len(codes) == 1 else None
+        spec = list(measures or [msr.AUTO])
+        catalogue = msr.load_portfolio(spec, kommun=one)
+        switched = msr.check_ids(catalogue, off or [])
+        year = current_year if current_year is not None else config.default_current_year()
+        if not (info.last_year or 0) <= year <= config.DEFAULTS.end_year:
+            raise ParameterError(
+                f"--current-year {year} must be from the release's last year {info.last_year} "
+                f"to {config.DEFAULTS.end_year}"
+            )
+        data.ensure_prepared()
+        result = sc.build(codes, catalogue=catalogue, release=info.release, current_year=year, off=switched)
+        table = result.wide()
+        status = result.status(one).set_index("id")["status"].to_dict() if one is not None else {}
+        left = sorted({c: result.left_out(c) for c in result.baseline.kommuner["kommun_code"]}.items())
+        n_left = max((n for _, n in left), default=0)
+        meta = ind.indicators_metadata(
+            command="scenario",
+            release=info.release,
+            gas=result.baseline.gas,
+            current_year=year,
+            end_year=result.baseline.end_year,
+            kommuner=len(result.baseline.kommuner),
+            portfolio="+".join(spec),
+            catalogues=[name for name, _, _ in catalogue.attrs.get("sources", [])],
+            measures=[
+                {"id": r.id, "kind": r.kind, "location": r.location, "sector": r.sector, "unit": r.unit}
+                | ({"status": status.get(r.id, "")} if one is not None else {})
+                for r in result.catalogue.itertuples(index=False)
+            ],
+            switched_off=switched,
+            measures_left_out_confidential=n_left,
+            method="docs/methods.md#measures-and-scenarios",
+            rows=len(table),
+        )
+        ind.write_indicators(table, output, fmt_name, metadata=meta)
+        if n_left:
+            console.print(f"{n_left} measures of confidential partners are left out")
         side = "" if fmt_name == "parquet" else f" (metadata: {ind.sidecar_path(output)})"
         console.print(f"wrote {len(table)} rows x {table.shape[1]} columns to {output}{side}")
     except BorlangeError as exc:

@@ -11,8 +11,8 @@ Environment variables
 ---------------------
 BORLANGE_HOME
     Project root (holds ``data/`` and ``reports/``).
-BORLANGE_NOTEBOOKS, BORLANGE_PARTNERS_DIR
-    Other notebook or partner-data folders (tests, other kommuner's setups).
+BORLANGE_NOTEBOOKS, BORLANGE_PARTNERS_DIR, BORLANGE_MEASURES_DIR
+    Other notebook, partner-data or measures folders (tests, other kommuner's setups).
 BORLANGE_DATA_MIRROR
     A local folder laid out like the project's ``shared/data`` mirror; when set, ``fetch`` copies
     from it instead of downloading.
@@ -129,6 +129,13 @@ def partners_data_dir() -> Path:
     ``$BORLANGE_PARTNERS_DIR`` overrides it."""
     env = os.environ.get("BORLANGE_PARTNERS_DIR")
     return Path(env).expanduser().resolve() if env else project_root() / "data" / "partners"
+
+
+def measures_data_dir() -> Path:
+    """``data/measures/``: users' own measures files (never committed); ``$BORLANGE_MEASURES_DIR``
+    overrides it."""
+    env = os.environ.get("BORLANGE_MEASURES_DIR")
+    return Path(env).expanduser().resolve() if env else project_root() / "data" / "measures"
 
 
 def notebooks_dir() -> Path:

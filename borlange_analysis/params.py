@@ -585,6 +585,65 @@ def _specs() -> dict[str, Spec]:
 SPECS: dict[str, Spec] = _specs()
 
 
+# --- the measures page (issue 15) ---------------------------------------------------------------------
+
+
+def _check_portfolio(value: Any, values: dict[str, Any], language: str) -> str:
+    """A portfolio spec (``auto``, names joined by ``+`` or a CSV file) whose files exist and pass
+    validation (:mod:`borlange_analysis.analysis.measures`); the release must have sectors."""
+    from .analysis import measures as msr
+
+    info = resolve_release(values.get("release", "latest"), language=language)
+    if "sector" not in info.levels:
+        with_sectors = [r.release for r in releases() if "sector" in r.levels]
+        raise ParameterValueError(
+            i18n.t("error.release_without_sectors", language, release=info.release, choices=", ".join(with_sectors))
+        )
+    try:
+        msr.load_portfolio(str(value), kommun=values["kommun"])
+    except UnknownValueError as exc:
+        if exc.kind != "portfolio":
+            raise
+        raise _unknown("portfolio", exc.value, exc.choices, language) from None
+    return str(value)
+
+
+def _check_measures_off(value: Any, values: dict[str, Any], language: str) -> str:
+    from .analysis import measures as msr
+
+    ids = msr.split_ids(str(value))
+    if ids:
+        valid = msr.load_portfolio(values["portfolio"], kommun=values["kommun"])["id"].tolist()
+        for i in ids:
+            if i not in valid:
+                raise _unknown("measure", i, valid, language)
+    return ",".join(ids)
+
+
+SPECS["measures"] = Spec(
+    "measures",
+    (
+        *_common(_year_default()),
+        Param(
+            "portfolio",
+            "str",
+            "auto",
+            '"auto", "generic", "borlange", a file name in data/measures/, or names joined by "+"',
+            check=_check_portfolio,
+        ),
+        Param("measures_off", "str", "", "ids of measures to switch off, comma-separated", check=_check_measures_off),
+        Param("preset", "str", config.DEFAULTS.budget_preset, "national budget preset", choices=_budget_presets),
+        Param(
+            "exclude",
+            "str",
+            "auto",
+            'point sources out of the budget: "auto", "none" or EU ETS ids like "SE_386"',
+            check=_check_exclude,
+        ),
+    ),
+)
+
+
 def notebook_cell_parameters(path: str | Path) -> dict[str, Any]:
     """The literal assignments of a notebook's cell tagged ``parameters`` (name -> value), read with
     :mod:`ast` (no kernel, no papermill)."""

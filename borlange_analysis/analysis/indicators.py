@@ -290,9 +290,13 @@ def build_indicators(
     with_sinks: bool = True,
     first_year: int = FIRST_YEAR,
     kommun_reduction: float | None = None,
+    portfolio: str | None = None,
 ) -> pd.DataFrame:
     """Load the tables of one release and compute every indicator (all kommuner; ``kommun``
-    filters the rows of the result, the budget is always shared among all 290).
+    filters the rows of the result, the budget is always shared among all 290). With a
+    ``portfolio`` of measures (``analysis.measures``), the scenario columns of
+    :func:`borlange_analysis.analysis.scenario_metrics.indicator_frame` are added (measures of
+    confidential partners left out); without one, the table is unchanged.
 
     The budget is computed on a CO2 release: the newest (``budget.co2_release()``) for "cemus",
     SMHI's release "2024" for "klimatkollen-2024". The result's ``attrs["borlange_analysis"]``
@@ -333,6 +337,8 @@ def build_indicators(
         from .sinks import sink_indicators
 
         out = sink_indicators(out, kommun_reduction=kommun_reduction, current_year=current_year)
+    if portfolio is not None:
+        out = _with_scenario(out, portfolio=portfolio, release=rel, current_year=current_year)
     codes = data.kommun_codes(kommun)
     if codes is not None:
         out = out[out["kommun_code"].isin(codes)].reset_index(drop=True)
@@ -353,8 +359,20 @@ def build_indicators(
         with_sinks=with_sinks,
         kommun_reduction=kommun_reduction,
         rows=len(out),
+        **({"portfolio": portfolio} if portfolio is not None else {}),
     )
     return out
+
+
+def _with_scenario(out: pd.DataFrame, *, portfolio: str, release: str, current_year: int) -> pd.DataFrame:
+    """The indicators with the scenario columns of a portfolio (all kommuner)."""
+    from . import scenario, scenario_metrics
+    from .targets import targets
+
+    year = max(int(targets().set_index("target_id").loc["kommun_neutral_2030", "target_year"]), current_year)
+    res = scenario.build(None, portfolio=portfolio, release=release, current_year=current_year)
+    cols = scenario_metrics.indicator_frame(res, year=year, portfolio=portfolio)
+    return out.merge(cols, on=["kommun_code", "sector"], how="left")
 
 
 def sidecar_path(path: str | Path) -> Path:

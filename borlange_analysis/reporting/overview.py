@@ -1,4 +1,5 @@
-"""The overview page: a kommun's emissions, sectors, trend against the Carbon Law, budget and targets.
+"""The overview page: a kommun's emissions, sectors, trend against the Carbon Law, budget, targets
+and, in short, what the measures of its portfolio change (with a link to the measures page).
 
 Every figure and sentence comes from one indicators row (``analysis.indicators``, the page's
 release and analysis year), so the key figures, the sentences, the index line and
@@ -371,8 +372,11 @@ def build(p: Checked) -> Page:
 
     _budget_section(page, row)
     _targets_section(page)
+    from .measures import overview_section
 
-    page.key_figures = key_figures(p, row)
+    scenario = overview_section(page)
+
+    page.key_figures = key_figures(p, row) | {"measures": scenario}
     page.key_line = page.t(
         "key_line",
         value=fmt.number(row["last_value"], lang),

@@ -3,7 +3,9 @@
 Public facts with sources (and what is still missing), the SMHI sectors where the partner's
 emissions land (the whole kommun's sector figures, said as such), EU ETS facility data and their
 share of the sector, the partner's own activity data by scope when it has supplied them, a pathway
-from its verified emissions to the kommun's target, and its levers.
+from its verified emissions to the kommun's target, and its levers: its measures in the kommun's
+portfolio with their computed effects and its plant's pathway under them
+(:func:`borlange_analysis.reporting.measures.partner_section`).
 """
 
 from __future__ import annotations
@@ -263,20 +265,10 @@ def build(p: Checked) -> Page:
         )
         page.add(charts.render(fig, name="pathway_chart", alt=alt, caption=caption))
 
-    # levers
-    lever_rows = []
-    for lev in prt["levers"]:
-        lever_rows.append(
-            {"lever": lev["id"], "text": partner_text(prt, "lever", lev["id"], lang, lev.get("text", ""))}
-        )
-    page.add(
-        Table(
-            "levers",
-            pd.DataFrame(lever_rows, columns=["lever", "text"]),
-            [Column("text", "text", label="page.partner.col.lever")],
-            empty="page.partner.no_levers",
-        )
-    )
+    # levers: the partner's measures of the catalogue with their computed effects
+    from .measures import partner_section
+
+    partner_section(page, prt)
 
     verified_last = fac.groupby("year")["verified_t_co2e"].sum() if not fac.empty else pd.Series(dtype=float)
     if len(verified_last):

@@ -79,6 +79,7 @@ CATALOG = Catalog(
         Entry("partner", "page.partner.title", fanout="partner"),
         Entry("carbon_budget", "page.carbon_budget.title"),
         Entry("carbon_sinks", "page.carbon_sinks.title"),
+        Entry("measures", "page.measures.title"),
         Entry("peers", "page.peers.title"),
         Entry(
             "workshop_food_waste",
