@@ -661,6 +661,9 @@ def build(p: Checked) -> Page:
     rank = _peer_section(page, label)
     _point_source_section(page, label)
     _lever_section(page, label)
+    from .measures import sector_section
+
+    sector_section(page, str(p.sector))
 
     page.key_figures = key_figures(p, row, share=share, rank=rank)
     fields = {
