@@ -369,3 +369,18 @@ def latest_releases(root: Path | None = None) -> dict[str, Source]:
         src = dataclasses.replace(src, url=rec.get("url", src.url), filename=rec.get("file", src.filename))
         out[f"{LATEST_DIR}_{release}"] = src
     return out
+
+
+def fetch_latest(kind: str = "smhi", *, root: Path | None = None, today: str | None = None, url: str | None = None):
+    """Deprecated: use :func:`borlange_analysis.ingest.latest.fetch_latest`, which checks the
+    download before registering it and returns a ``LatestResult``; this returns its ``path``."""
+    import warnings
+
+    from .latest import fetch_latest as _fetch_latest
+
+    warnings.warn(
+        "borlange_analysis.ingest.sources.fetch_latest moved to borlange_analysis.ingest.latest.fetch_latest",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return _fetch_latest(kind, root=root, today=today, url=url).path
