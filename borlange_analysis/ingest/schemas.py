@@ -235,7 +235,7 @@ def check_against_previous(
             f" ({len(bad)} such value(s)); rule: {p.kommun_reason}"
         )
     return {
-        "national_max_change": round(worst_nat, 6),
+        "national_max_change": round(float(worst_nat), 6),
         "kommun_ratio_min": round(float(ratio.min()), 6) if len(ratio) else 1.0,
         "kommun_ratio_max": round(float(ratio.max()), 6) if len(ratio) else 1.0,
     }

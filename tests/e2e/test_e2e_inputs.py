@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -147,6 +148,19 @@ def test_bad_downloads_are_refused_and_the_reports_keep_working(home, loopback, 
     line = one_error_line(res)
     assert res.returncode == 1 and "did not finish within the deadline of 2 s" in line, line
     assert time.monotonic() - t0 < 15
+    assert not part_files(home)
+    # Ctrl-C in the middle of a download: no .part file is left behind
+    env = {**os.environ, "BORLANGE_HOME": str(home)}
+    proc = subprocess.Popen(
+        [CLI, "fetch", "--latest", "smhi-co2", "--url", url], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 60
+    while not part_files(home) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.1)
+    assert part_files(home), "the download should be under way in a .part file"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0 and b"Traceback" not in err, err
     assert not part_files(home)
     assert not list((home / "data" / "raw" / "smhi_latest").glob("smhi-*"))  # nothing registered
     # prepare and the reports still work on the releases there were
