@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from . import config
 from .errors import BorlangeError
 from .ingest.sources import DEFAULT_TIMEOUT_S
 
@@ -120,17 +121,35 @@ def prepare(
         _fail(exc)
 
 
+_BUDGET_METHOD_HELP = (
+    "Carbon budget method: 'cemus' (the project's own, the default: a national budget from "
+    "--budget-preset shared by --budget-regime, on the newest CO2 release) or 'klimatkollen-2024' "
+    "(Klimatkollen's 2024 method, exact: its own fixed national budget of 80 Mt CO2 from 2024 less "
+    "80 x 55/285 Mt, SMHI's CO2 release 2024, grandfathering; presets and regimes do not apply)."
+)
+
+
 @app.command()
 def indicators(
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write (.csv, .parquet or .json).")] = Path(
         "indicators.csv"
     ),
     release: Annotated[str, typer.Option(help="SMHI release, or 'latest'.")] = "latest",
-    current_year: Annotated[int, typer.Option(help="The analysis year (estimates run up to it).")] = 2026,
+    current_year: Annotated[
+        int | None, typer.Option(help="The analysis year (estimates run up to it). Default: this calendar year.")
+    ] = None,
     method: Annotated[str, typer.Option(help="Trend method: median (Klimatkollen) or ols.")] = "median",
+    budget_method: Annotated[str, typer.Option(help=_BUDGET_METHOD_HELP)] = config.DEFAULTS.budget_method,
     budget_preset: Annotated[
-        str, typer.Option(help="Carbon budget preset (see data/budget_presets.csv).")
-    ] = "cemus_1.7C",
+        str | None,
+        typer.Option(
+            help="National budget preset of the 'cemus' method (reference/budget_presets.csv; default cemus_1.7C). "
+            "Refused with --budget-method klimatkollen-2024."
+        ),
+    ] = None,
+    budget_regime: Annotated[
+        str, typer.Option(help="How the 'cemus' budget is shared: grandfathering, per_capita or blend.")
+    ] = "grandfathering",
     per_sector: Annotated[bool, typer.Option(help="One row per kommun and sector (plus the total).")] = False,
     kommun: Annotated[list[str] | None, typer.Option(help="Only these kommuner (default all 290).")] = None,
     fmt: Annotated[
@@ -138,23 +157,52 @@ def indicators(
     ] = None,
     sinks: Annotated[bool, typer.Option(help="Add the sink and neutrality-balance columns.")] = True,
 ) -> None:
-    """Write every indicator for all kommuner (trend, Carbon Law, budget, targets, sinks)."""
+    """Write every indicator for all kommuner (trend, Carbon Law, budget, targets, sinks).
+
+    Metadata (release, gas, methods, preset, current year, version, data sha256): Parquet metadata or <file>.meta.json.
+
+    Every column with its unit: docs/data-dictionary.md.
+    """
     from . import data
+    from .analysis import budget as bud
     from .analysis import indicators as ind
+    from .analysis import trends
+    from .errors import ParameterError, UnknownValueError
 
     try:
+        # every option is checked before any work
+        bud.check_method(budget_method)
+        if method not in trends.METHODS:
+            raise UnknownValueError("trend method", method, trends.METHODS)
+        if budget_regime not in bud.REGIMES:
+            raise UnknownValueError("budget regime", budget_regime, bud.REGIMES)
+        if budget_preset is not None:
+            bud.preset(budget_preset)
+        if budget_method != "cemus" and (budget_preset is not None or budget_regime != "grandfathering"):
+            raise ParameterError(
+                f"--budget-preset and --budget-regime apply to budget method 'cemus' only; {budget_method!r} has "
+                "its own fixed national budget (80 Mt CO2 from 2024 less 80 x 55/285 Mt) shared by grandfathering."
+            )
+        fmt_name = (fmt or output.suffix.lstrip(".") or "csv").lower()
+        if fmt_name not in ind.FORMATS:
+            raise UnknownValueError("format", fmt_name, ind.FORMATS)
+        if kommun:
+            data.kommun_codes(kommun)
         data.ensure_prepared()
         table = ind.build_indicators(
             release=release,
             kommun=kommun,
-            current_year=current_year,
+            current_year=current_year if current_year is not None else config.default_current_year(),
             method=method,
+            budget_method=budget_method,
             budget_preset=budget_preset,
+            budget_regime=budget_regime,
             per_sector=per_sector,
             with_sinks=sinks,
         )
         ind.write_indicators(table, output, fmt)
-        console.print(f"wrote {len(table)} rows x {table.shape[1]} columns to {output}")
+        side = "" if fmt_name == "parquet" else f" (metadata: {ind.sidecar_path(output)})"
+        console.print(f"wrote {len(table)} rows x {table.shape[1]} columns to {output}{side}")
     except BorlangeError as exc:
         _fail(exc)
 
@@ -166,7 +214,7 @@ def reports(
     ] = None,
     notebook: Annotated[
         list[str] | None,
-        typer.Option(help="Notebooks to build (repeatable). Default: the standard set (see --help of the catalogue)."),
+        typer.Option(help="Notebooks to build (repeatable). Default: every notebook of the standard set."),
     ] = None,
     sector: Annotated[
         list[str] | None, typer.Option(help="Sectors for the sector report (repeatable). Default: all 9.")
@@ -177,40 +225,34 @@ def reports(
     param: Annotated[
         list[str] | None, typer.Option("--param", "-p", help="Notebook parameter NAME=VALUE (repeatable).")
     ] = None,
-    release: Annotated[str, typer.Option(help="SMHI release, or 'latest'.")] = "latest",
-    language: Annotated[str, typer.Option(help="sv or en.")] = "sv",
-    current_year: Annotated[int, typer.Option(help="The analysis year.")] = 2026,
+    release: Annotated[str, typer.Option(help="SMHI release, or 'latest' (the newest of all greenhouse gases).")] = (
+        "latest"
+    ),
+    language: Annotated[str, typer.Option(help="sv or en.")] = config.DEFAULT_LANGUAGE,
+    current_year: Annotated[int | None, typer.Option(help="The analysis year. Default: this calendar year.")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (each keeps one warm kernel).")] = 2,
     fmt: Annotated[str, typer.Option("--format", help="Comma-separated: html,ipynb.")] = "html,ipynb",
     force: Annotated[bool, typer.Option(help="Rebuild even if nothing changed.")] = False,
     output: Annotated[Path | None, typer.Option(help="Output folder (default: reports/).")] = None,
 ) -> None:
-    """Build the report set: reports/<kommun>/<release>/ with notebooks, HTML, CSV tables, index.html, summary.json."""
+    """Build the report set: reports/<kommun>/<release>/<language>/ with pages, notebooks, CSV tables,
+    index.html and summary.json."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from .runner import reports as rp
+    from .runner import plan as planning
+    from .runner.run import run
 
-    params = {}
-    for item in param or []:
-        if "=" not in item:
-            _fail(ValueError(f"--param {item!r} must look like NAME=VALUE"))
-        k, v = item.split("=", 1)
-        params[k.strip()] = v
-    formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
     t0 = time.perf_counter()
     try:
-        for f in formats:
-            if f not in rp.FORMATS:
-                from .errors import UnknownValueError
-
-                raise UnknownValueError("format", f, rp.FORMATS)
-        job_list = rp.plan(
+        formats = planning.check_formats(fmt.split(","))
+        n_jobs = planning.check_jobs(jobs)
+        job_list = planning.plan(
             kommuner=kommun,
             notebooks=notebook,
             sectors=sector,
             partner_ids=partner,
-            params=params,
+            params_given=planning.parse_params(param),
             release=release,
             language=language,
             current_year=current_year,
@@ -218,6 +260,13 @@ def reports(
         )
     except BorlangeError as exc:
         _fail(exc)
+    from . import data
+
+    try:
+        data.ensure_prepared()
+        planning.fingerprint_jobs(job_list)
+    except BorlangeError as exc:
+        _fail(exc, 1)
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -227,9 +276,9 @@ def reports(
         transient=False,
     ) as bar:
         task = bar.add_task("reports", total=len(job_list))
-        results = rp.run(
+        results = run(
             job_list,
-            n_jobs=jobs,
+            n_jobs=n_jobs,
             formats=formats,
             force=force,
             progress=lambda r: bar.update(task, advance=1, description=f"{r.status:7s} {r.name}"),
@@ -248,7 +297,9 @@ def reports(
         f"in {time.perf_counter() - t0:.1f} s; output: {', '.join(folders)}"
     )
     if counts["failed"]:
-        console.print("failed notebooks are kept in _failed/ with their error for debugging")
+        for r in results:
+            if r.status == "failed" and r.failed_notebook:
+                console.print(f"failed: {r.name}: {r.failed_notebook}")
         raise typer.Exit(1)
 
 

@@ -169,3 +169,7 @@ def code_fingerprint() -> str:
     """Fingerprint of every code and table file of the package (.py, .csv, .toml)."""
     files = [p for p in PACKAGE_DIR.rglob("*") if p.suffix in (".py", ".csv", ".toml") and "__pycache__" not in p.parts]
     return fingerprint_files(files)
+
+
+#: MIME type of the display data a report page hands to the runner (title, key line, key figures).
+KEY_DATA_MIME = "application/vnd.borlange.keydata+json"

@@ -34,6 +34,11 @@ def sector_names() -> list[str]:
     return _sectors()["sector"].tolist()
 
 
+def sector_ids() -> list[str]:
+    """The ASCII ids of the 9 main sectors ('transporter', 'industri', ...)."""
+    return _sectors()["sector_id"].tolist()
+
+
 def sector_id(sector: str) -> str:
     """The ASCII id of a main sector ('Industri (energi + processer)' -> 'industri')."""
     tab = _sectors().set_index("sector")

@@ -70,7 +70,8 @@ def _entry(i: int, p: dict) -> str:
 
 
 def _check_texts(where: str, p: dict) -> None:
-    """Text fields must be text (pages print them); lists must be lists of text or tables."""
+    """Text fields must be text (pages print them); lists must be lists of text or tables; fact ids
+    (keys of the text catalogues) are slugs like partner ids."""
     for key in ("name", "kind", "kommun"):
         if not isinstance(p.get(key), str):
             raise DataFileError(f"{where}: {key!r} must be text, found {p.get(key)!r}")
@@ -83,9 +84,21 @@ def _check_texts(where: str, p: dict) -> None:
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
             raise DataFileError(f"{where}: {key!r} must be a list of tables, found {value!r}")
     for fact in p.get("facts", []):
-        for key in ("text", "source"):
-            if not isinstance(fact.get(key), str) or not fact[key].strip():
-                raise DataFileError(f"{where}: a fact needs a {key!r} (text): {fact!r}")
+        if not isinstance(fact.get("source"), str) or not fact["source"].strip():
+            raise DataFileError(f"{where}: a fact needs a 'source' (text): {fact!r}")
+        if "text" in fact and not isinstance(fact["text"], str):
+            raise DataFileError(f"{where}: a fact's 'text' must be text: {fact!r}")
+        if "id" not in fact and not str(fact.get("text", "")).strip():
+            raise DataFileError(f"{where}: a fact needs an 'id' (its text in the catalogues) or a 'text': {fact!r}")
+        if "id" in fact:
+            try:
+                check_id(fact["id"], what="fact id")
+            except DataFileError as exc:
+                raise DataFileError(f"{where}: {exc}") from None
+    for lever in p.get("levers", []):
+        for key in ("text_sv", "text_en", "text"):
+            if key in lever and not isinstance(lever[key], str):
+                raise DataFileError(f"{where}: lever {lever.get('id')!r}: {key!r} must be text")
     if "confidential" in p and not isinstance(p["confidential"], bool):
         raise DataFileError(f"{where}: 'confidential' must be true or false, found {p['confidential']!r}")
 
@@ -186,7 +199,7 @@ def get_partner(partner_id: str, path=None) -> dict:
 def profile_table(partner: dict) -> pd.DataFrame:
     """The partner's public facts with sources, and the facts still missing (texts as written:
     the page that shows them escapes them)."""
-    rows = [{"kind": "fact", "text": f["text"], "source": f["source"]} for f in partner["facts"]]
+    rows = [{"kind": "fact", "text": f.get("text") or f.get("id", ""), "source": f["source"]} for f in partner["facts"]]
     rows += [{"kind": "missing", "text": m, "source": ""} for m in partner["missing"]]
     return pd.DataFrame(rows, columns=["kind", "text", "source"])
 
@@ -197,7 +210,6 @@ ACTIVITY_COLUMNS = ["partner_id", "year", "activity", "amount", "unit", "note"]
 FACTOR_COLUMNS = ["activity", "basis", "factor", "factor_unit", "source"]
 #: Years an activity row may carry.
 YEAR_MIN, YEAR_MAX = 1900, 2100
-SCOPE2_BASES = ("location", "market")
 
 
 def _read_rows(path: Path, columns: list[str], required: list[str]) -> list[tuple[int, dict[str, str]]]:
@@ -280,12 +292,41 @@ def _activities() -> pd.DataFrame:
     return reference.table("activities.csv").set_index("activity")
 
 
+def _year(where: str, column: str, text: str) -> int:
+    if not re.fullmatch(r"\d{4}", text) or not YEAR_MIN <= int(text) <= YEAR_MAX:
+        raise DataFileError(f"{where}, column {column!r}: value {text!r} is not a year (a whole number such as 2024)")
+    return int(text)
+
+
+def _known_activity(where: str, activity: str, acts: pd.DataFrame) -> None:
+    if activity not in acts.index:
+        raise DataFileError(f"{where}, column 'activity': {UnknownValueError('activity', activity, list(acts.index))}")
+
+
+def _check_use(where: str, activity: str, use: str, acts: pd.DataFrame) -> None:
+    """The ``use`` of a fuel (road, off_road, stationary: CH4 and N2O factors differ by use)."""
+    allowed = [u for u in str(acts.loc[activity, "uses"]).split(";") if u and u != "nan"]
+    if acts.loc[activity, "kind"] != "fuel":
+        if use:
+            raise DataFileError(f"{where}, column 'use': only fuels have a use, {activity!r} is not a fuel")
+        return
+    if not use:
+        if str(acts.loc[activity, "default_use"]).strip() in ("", "nan"):
+            raise DataFileError(
+                f"{where}, column 'use': fuel {activity!r} needs its use, one of {allowed} (road vehicles, "
+                "off-road machinery, stationary combustion)"
+            )
+        return
+    if use not in allowed:
+        raise DataFileError(f"{where}, column 'use': {UnknownValueError(f'use of {activity!r}', use, allowed)}")
+
+
 def read_activity(path: str | Path, *, partner_id: str | None = None) -> pd.DataFrame:
-    """Read an activity CSV in the template (``partner_id, year, activity, amount, unit, note``;
-    comment lines starting with '#' allowed).
+    """Read an activity CSV in the template (``partner_id, year, activity, amount, unit, [use,]
+    note``; comment lines starting with '#' allowed; other columns are kept as text).
 
     Every error names the file, row and column: an empty file, a missing column, text in the year
-    column, an unknown activity or unit, an amount that is not a non-negative number, and, with
+    column, an unknown activity, unit or use, an amount that is not a non-negative number, and, with
     ``partner_id``, a row that carries another partner's id. Returns the rows with ``_row`` (the
     row in the file) and ``attrs["path"]``.
     """
@@ -296,8 +337,10 @@ def read_activity(path: str | Path, *, partner_id: str | None = None) -> pd.Data
         )
     acts = _activities()
     records = []
+    extra: list[str] = []
     for row, cells in _read_rows(path, ACTIVITY_COLUMNS, ACTIVITY_COLUMNS[:-1]):
         where = f"{path}: row {row}"
+        extra = extra or [c for c in cells if c not in ACTIVITY_COLUMNS]
         pid = cells["partner_id"]
         if not pid:
             raise DataFileError(f"{where}, column 'partner_id': the partner id is empty")
@@ -306,68 +349,98 @@ def read_activity(path: str | Path, *, partner_id: str | None = None) -> pd.Data
                 f"{where}, column 'partner_id': value {pid!r} is another partner's id; this file belongs to "
                 f"{partner_id!r} and may hold only its rows"
             )
-        year_text = cells["year"]
-        if not re.fullmatch(r"\d{4}", year_text) or not YEAR_MIN <= int(year_text) <= YEAR_MAX:
-            raise DataFileError(
-                f"{where}, column 'year': value {year_text!r} is not a year (a whole number such as 2024)"
-            )
+        year = _year(where, "year", cells["year"])
         activity = cells["activity"]
-        if activity not in acts.index:
-            raise DataFileError(
-                f"{where}, column 'activity': {UnknownValueError('activity', activity, list(acts.index))}"
-            )
+        _known_activity(where, activity, acts)
         amount = _number(path, row, "amount", cells["amount"])
         if amount < 0:
             raise DataFileError(f"{where}, column 'amount': negative amount {cells['amount']!r}")
         _unit(path, row, "unit", cells["unit"])
-        records.append((pid, int(year_text), activity, amount, cells["unit"], cells.get("note", ""), row))
-    frame = pd.DataFrame.from_records(records, columns=[*ACTIVITY_COLUMNS, "_row"])
+        _check_use(where, activity, cells.get("use", ""), acts)
+        records.append(
+            {
+                "partner_id": pid,
+                "year": year,
+                "activity": activity,
+                "amount": amount,
+                "unit": cells["unit"],
+                "note": cells.get("note", ""),
+                **{c: cells.get(c, "") for c in cells if c not in ACTIVITY_COLUMNS},
+                "_row": row,
+            }
+        )
+    frame = pd.DataFrame.from_records(records, columns=[*ACTIVITY_COLUMNS, *extra, "_row"])
     frame = frame.astype({"partner_id": str, "year": int, "activity": str, "amount": float, "unit": str, "note": str})
     frame.attrs["path"] = str(path)
     return frame
 
 
-def read_factors(path: str | Path | None) -> pd.DataFrame:
-    """User-supplied factors (activity, basis, factor, factor_unit, source) for scope 2 and 3.
+def _scope2_bases() -> tuple[str, ...]:
+    from .analysis.ghg_accounting import SCOPE2_BASES
 
-    ``factor_unit`` is '<mass>/<unit>' (e.g. t/MWh, kg/tkm); ``basis`` is 'location' or 'market' for
-    scope 2 activities and empty otherwise; every factor needs a source. Errors name file, row and
-    column. A missing file (or None) gives an empty table."""
+    return tuple(SCOPE2_BASES)
+
+
+def read_factors(path: str | Path | None) -> pd.DataFrame:
+    """User-supplied factors (activity, basis, factor, factor_unit, source; optional year) for
+    scope 2 and 3, and a supplier's biofuel share of a pump fuel.
+
+    ``factor_unit`` is '<mass>/<unit>' (e.g. t/MWh, kg/tkm), or 'share' for basis ``bio_share`` (a
+    fuel's biofuel share, 0-1); ``basis`` is 'location' or a market-based basis for scope 2
+    activities and empty for scope 3; every factor needs a source. Errors name file, row and column.
+    A missing file (or None) gives an empty table."""
     if path is None or not Path(path).is_file():
         return pd.DataFrame(columns=FACTOR_COLUMNS)
     path = Path(path)
     acts = _activities()
     records = []
+    extra: list[str] = []
     for row, cells in _read_rows(path, FACTOR_COLUMNS, FACTOR_COLUMNS):
         where = f"{path}: row {row}"
+        extra = extra or [c for c in cells if c not in FACTOR_COLUMNS]
         activity = cells["activity"]
-        if activity not in acts.index:
+        _known_activity(where, activity, acts)
+        basis, scope, kind = cells["basis"], int(acts.loc[activity, "scope"]), acts.loc[activity, "kind"]
+        allowed = _scope2_bases() if scope == 2 else ("bio_share",) if kind == "fuel" else ("",)
+        if basis not in allowed:
             raise DataFileError(
-                f"{where}, column 'activity': {UnknownValueError('activity', activity, list(acts.index))}"
+                f"{where}, column 'basis': {basis!r} is not a basis for {activity!r}; valid: "
+                + ", ".join(repr(b) for b in allowed)
             )
-        basis = cells["basis"]
-        scope = int(acts.loc[activity, "scope"])
-        if scope == 2 and basis not in SCOPE2_BASES:
-            raise DataFileError(
-                f"{where}, column 'basis': a scope 2 factor needs basis 'location' or 'market', found {basis!r}"
-            )
-        if scope != 2 and basis:
-            raise DataFileError(f"{where}, column 'basis': only scope 2 factors have a basis, found {basis!r}")
         factor = _number(path, row, "factor", cells["factor"])
         if factor < 0:
             raise DataFileError(f"{where}, column 'factor': negative factor {cells['factor']!r}")
-        num, sep, den = cells["factor_unit"].partition("/")
-        if not sep or not num.strip() or not den.strip():
-            raise DataFileError(
-                f"{where}, column 'factor_unit': value {cells['factor_unit']!r} must be '<mass>/<unit>', e.g. t/MWh"
-            )
-        if not _unit(path, row, "factor_unit", num.strip()).check("[mass]"):
-            raise DataFileError(f"{where}, column 'factor_unit': {num.strip()!r} is not a mass (t, kg, g)")
-        _unit(path, row, "factor_unit", den.strip())
+        if basis == "bio_share":
+            if cells["factor_unit"] != "share" or factor > 1:
+                raise DataFileError(
+                    f"{where}, column 'factor_unit': a biofuel share is a factor 0-1 with factor_unit 'share', "
+                    f"found {cells['factor']!r} {cells['factor_unit']!r}"
+                )
+        else:
+            num, sep, den = cells["factor_unit"].partition("/")
+            if not sep or not num.strip() or not den.strip():
+                raise DataFileError(
+                    f"{where}, column 'factor_unit': value {cells['factor_unit']!r} must be '<mass>/<unit>', e.g. t/MWh"
+                )
+            if not _unit(path, row, "factor_unit", num.strip()).check("[mass]"):
+                raise DataFileError(f"{where}, column 'factor_unit': {num.strip()!r} is not a mass (t, kg, g)")
+            _unit(path, row, "factor_unit", den.strip())
+        if cells.get("year"):
+            _year(where, "year", cells["year"])
         if not cells["source"]:
             raise DataFileError(f"{where}, column 'source': every factor needs a source")
-        records.append((activity, basis, factor, cells["factor_unit"], cells["source"], row))
-    frame = pd.DataFrame.from_records(records, columns=[*FACTOR_COLUMNS, "_row"])
+        records.append(
+            {
+                "activity": activity,
+                "basis": basis,
+                "factor": factor,
+                "factor_unit": cells["factor_unit"],
+                "source": cells["source"],
+                **{c: cells.get(c, "") for c in cells if c not in FACTOR_COLUMNS},
+                "_row": row,
+            }
+        )
+    frame = pd.DataFrame.from_records(records, columns=[*FACTOR_COLUMNS, *extra, "_row"])
     frame = frame.astype({"activity": str, "basis": str, "factor": float, "factor_unit": str, "source": str})
     frame.attrs["path"] = str(path)
     return frame
@@ -427,7 +500,7 @@ def _check_activity_units(activity: pd.DataFrame, factors: pd.DataFrame, act_pat
                     "(t, kg, m3, litre, GJ, MWh)"
                 )
             continue
-        fac = [f for f in factor_rows if f["activity"] == name]
+        fac = [f for f in factor_rows if f["activity"] == name and f["basis"] != "bio_share"]
         if not fac:
             raise DataFileError(
                 f"{where}, column 'activity': no emission factor for {name!r} in {fac_path}; add a row "

@@ -284,6 +284,7 @@ def _fetch_latest_locked(
         record.update(
             latest_kind=kind,
             table_sha256=table_sha,
+            **_levels_and_years(kom),
             checks={
                 "parser": src.parser,
                 "schemas": "emissions, regional_emissions (with ingest/plausibility.toml)",
@@ -295,6 +296,15 @@ def _fetch_latest_locked(
         return LatestResult(kind, "registered", src.release, src.gas, dest, table_sha, compared_with)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _levels_and_years(kom: pd.DataFrame | None) -> dict:
+    """The levels ("total", "sector", "subsector") and the first and last year of a release's kommun
+    rows, recorded so that parameters can be checked without parsing the file."""
+    if kom is None or kom.empty:
+        return {}
+    levels = [lv for lv in ("total", "sector", "subsector") if (kom["level"] == lv).any()]
+    return {"levels": levels, "years": [int(kom["year"].min()), int(kom["year"].max())]}
 
 
 def _compare_with_previous(

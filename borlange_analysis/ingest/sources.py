@@ -49,6 +49,10 @@ class Source:
     filename: str = field(default="")
     #: Gas basis of an emissions source: "CO2e" (all greenhouse gases, GWP100 AR5) or "CO2"; "" otherwise.
     gas: str = field(default="")
+    #: Levels of a kommun emissions source ("total", "sector", "subsector"); empty for other sources.
+    levels: tuple[str, ...] = field(default=())
+    #: First and last year with data (kommun emissions sources); empty when not known before parsing.
+    years: tuple[int, ...] = field(default=())
 
     @property
     def file_name(self) -> str:
@@ -72,7 +76,10 @@ def registry(root: Path | None = None) -> dict[str, Source]:
     """All registered sources, by name: the fixed releases of sources.toml, plus the releases that
     ``fetch --latest`` registered under ``root`` (default ``data/raw``)."""
     data = _load_toml()
-    out = {name: Source(name=name, **entry) for name, entry in data["sources"].items()}
+    out = {}
+    for name, entry in data["sources"].items():
+        entry = {**entry, "levels": tuple(entry.get("levels", ())), "years": tuple(entry.get("years", ()))}
+        out[name] = Source(name=name, **entry)
     out.update(latest_releases(root))
     return out
 
@@ -338,14 +345,16 @@ def latest_source(kind: str, *, release: str, published: str, sha256: str | None
         parser=spec["parser"],
         filename=spec["filename"],
         gas=spec["gas"],
+        levels=tuple(spec.get("levels", ())),
     )
 
 
 def latest_releases(root: Path | None = None) -> dict[str, Source]:
     """Releases registered by ``fetch --latest``: one per provenance record under ``smhi_latest``.
 
-    Keys are ``smhi_latest_<release>``; each source carries the sha256 and gas of its record, so
-    ``prepare`` can verify the bytes. Refused downloads (``_quarantine``) are not releases."""
+    Keys are ``smhi_latest_<release>``; each source carries the sha256, gas, levels and first and
+    last year of its record, so ``prepare`` can verify the bytes and parameters can be checked before
+    anything is parsed. Refused downloads (``_quarantine``) are not releases."""
     base = (root or config.raw_dir()) / LATEST_DIR
     out: dict[str, Source] = {}
     if not base.is_dir():
@@ -366,7 +375,13 @@ def latest_releases(root: Path | None = None) -> dict[str, Source]:
         if kind not in specs:
             continue
         src = latest_source(kind, release=release, published=rec.get("published", release), sha256=rec["sha256"])
-        src = dataclasses.replace(src, url=rec.get("url", src.url), filename=rec.get("file", src.filename))
+        src = dataclasses.replace(
+            src,
+            url=rec.get("url", src.url),
+            filename=rec.get("file", src.filename),
+            levels=tuple(rec.get("levels", src.levels)),
+            years=tuple(int(y) for y in rec.get("years", ())),
+        )
         out[f"{LATEST_DIR}_{release}"] = src
     return out
 

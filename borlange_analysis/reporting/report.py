@@ -386,13 +386,13 @@ def key_figures(ctx: Context) -> dict:
         "total_carbon_law_t": num(r["total_carbon_law"]),
         "on_track": bool(r["on_track"]),
         "net_zero_year": num(r["net_zero_year"]),
-        "remaining_budget_t": num(r["remaining_budget"]),
-        "required_rate": num(r["required_rate"]),
-        "budget_runs_out": num(r["budget_runs_out"]),
+        "remaining_budget_t": num(r["remaining_budget_t"]),
+        "required_rate": num(r["required_rate_pct"] / 100),
+        "budget_runs_out": num(r["budget_runs_out_year"]),
         "per_capita_t": num(r["per_capita_t"]),
-        "sink_top_down_t_co2": num(r.get("sink_top_down_t")),
-        "sink_gain_loss_central_t_co2": num(r.get("sink_gain_loss_central_t")),
-        "neutrality_gap_t": num(r.get("neutrality_gap_t")),
+        "sink_top_down_t_co2": num(r.get("existing_sink_lulucf_area_share_t_co2")),
+        "sink_gain_loss_central_t_co2": num(r.get("existing_sink_gain_loss_t_co2")),
+        "neutrality_gap_t": num(r.get("neutrality_gap_no_measures_t_co2e")),
     }
 
 
@@ -458,7 +458,7 @@ def statements(ctx: Context, sector: str = SECTOR_TOTAL):
     )
     lines.append(st.net_zero_statement(r["net_zero_year"], language=ctx.language))
     if sector == SECTOR_TOTAL:
-        lines.append(st.budget_statement(r["budget_runs_out"], ctx.current_year, language=ctx.language))
+        lines.append(st.budget_statement(r["budget_runs_out_year"], ctx.current_year, language=ctx.language))
     return Markdown("\n".join(f"- {line}" for line in lines))
 
 
@@ -528,9 +528,11 @@ def budget_table(ctx: Context) -> pd.DataFrame:
                 "preset": r["budget_preset"],
                 "budget_t_co2": r["budget_t"],
                 "spent_since_start_t": r["spent_t"],
-                "remaining_t": r["remaining_budget"],
-                "required_rate_pct_per_yr": 100 * r["required_rate"],
-                "runs_out": r["budget_runs_out_date"] or ("aldrig" if ctx.language == "sv" else "never"),
+                "remaining_t": r["remaining_budget_t"],
+                "required_rate_pct_per_yr": r["required_rate_pct"],
+                "runs_out": r["budget_runs_out"]
+                if r["budget_status"] != "holds"
+                else ("aldrig" if ctx.language == "sv" else "never"),
             }
         ]
     )

@@ -194,8 +194,8 @@ def excluded_installations(ctx: Context, spec: str = "auto") -> list[str]:
                 raise UnknownValueError(f"EU ETS installation in {ctx.kommun}", i, sorted(inst["installation_id"]))
         return ids
     adopted = adopted_budget(ctx)
-    if adopted is not None and isinstance(adopted.get("excluded_installations"), str):
-        return [s for s in adopted["excluded_installations"].split(";") if s]
+    if adopted is not None and adopted["excluded_installations"]:
+        return list(adopted["excluded_installations"])
     ids = [
         i
         for p in prt.partners()
@@ -223,51 +223,38 @@ def budget_title(ctx: Context, exclude: str = "auto") -> str:
 
 
 def adopted_budget(ctx: Context) -> dict | None:
-    tab = reference.table("kommun_budgets.csv", as_text=True)
-    hit = tab[tab["kommun_code"] == ctx.kommun_code]
-    if hit.empty:
-        return None
-    row = hit.iloc[0].to_dict()
-    for col in ("adopted_year", "start_year", "end_year"):
-        row[col] = int(row[col])
-    row["annual_cut"] = float(row["annual_cut"])
-    return row
+    return bud.adopted_budget(ctx.kommun_code)
 
 
-def _totals_excluding(ctx: Context, ids: list[str]) -> pd.DataFrame:
-    tot = data.load_emissions(None, release=ctx.release, level="total")
+def _co2_excluding(ctx: Context, ids: list[str]) -> pd.DataFrame:
+    """The kommun's CO2 totals (newest CO2 release) without the excluded point sources (years
+    without verified data estimated from the nearest verified year and marked)."""
+    own = data.load_emissions(ctx.kommun_code, release=bud.co2_release(), level="total")
     if not ids:
-        return tot
-    own = tot[tot["kommun_code"] == ctx.kommun_code]
-    rest = tot[tot["kommun_code"] != ctx.kommun_code]
-    own = bud.exclude_point_sources(own, ids, ets_emissions=data.load_ets_emissions())
-    return pd.concat([rest, own], ignore_index=True)
+        return own
+    return bud.exclude_point_sources(own, ids, ets_emissions=data.load_ets_emissions())
 
 
 def budget_regimes(
     ctx: Context, *, preset: str = "cemus_1.7C", exclude: str = "auto", weight: float = 0.5
 ) -> pd.DataFrame:
     """Budget status under each regime (grandfathering, per capita, blend), with and without the
-    excluded point sources. t CO2 budget vs t CO2e emissions."""
+    excluded point sources. t CO2 budget vs t CO2 emissions (the newest CO2 release)."""
     ids = excluded_installations(ctx, exclude)
-    pop = data.population_for([2024])
     rows = []
-    for label, table in (
-        ("all emissions", data.load_emissions(None, release=ctx.release, level="total")),
-        (f"excluding {', '.join(ids)}" if ids else "excluding nothing", _totals_excluding(ctx, ids)),
+    for label, excl in (
+        ("all emissions", None),
+        (f"excluding {', '.join(ids)}" if ids else "excluding nothing", {ctx.kommun_code: ids} if ids else None),
     ):
-        summary = pathways(table, current_year=ctx.current_year)
         for regime in bud.REGIMES:
-            b = bud.carbon_budget(
-                table,
+            r = bud.budget_status(
+                ctx.kommun_code,
                 preset_name=preset,
                 regime=regime,
-                population=pop,
                 weight=weight,
+                exclude=excl,
                 current_year=ctx.current_year,
-                summary=summary,
-            )
-            r = b[b["kommun_code"] == ctx.kommun_code].iloc[0]
+            ).iloc[0]
             rows.append(
                 {
                     "scope": label,
@@ -276,8 +263,9 @@ def budget_regimes(
                     "spent_t": r["spent_t"],
                     "remaining_t": r["remaining_budget_t"],
                     "current_value_t": r["current_value"],
-                    "required_rate_pct_per_yr": 100 * r["required_rate"],
-                    "runs_out": r["budget_runs_out_date"] or "never",
+                    "required_rate_pct_per_yr": r["required_rate_pct"],
+                    "status": r["budget_status"],
+                    "runs_out": r["budget_runs_out"],
                 }
             )
         if not ids:
@@ -286,36 +274,30 @@ def budget_regimes(
 
 
 def budget_paths(ctx: Context, *, preset: str = "cemus_1.7C", exclude: str = "auto") -> tuple[pd.DataFrame, dict]:
-    """Year table (observed, trend, Carbon Law) for the emissions without the excluded point
+    """Year table (observed, trend, Carbon Law) for the CO2 emissions without the excluded point
     sources, and extra lines: the pathway that spends exactly the remaining budget and, if the
-    kommun adopted one, its own pathway."""
+    kommun had a budget made for itself, its own pathway (on CO2)."""
     ids = excluded_installations(ctx, exclude)
-    table = _totals_excluding(ctx, ids)
-    own = table[table["kommun_code"] == ctx.kommun_code]
-    summary = pathways(table, current_year=ctx.current_year)
-    b = bud.carbon_budget(
-        table,
+    own = _co2_excluding(ctx, ids)
+    r = bud.budget_status(
+        ctx.kommun_code,
         preset_name=preset,
-        population=data.population_for([2024]),
+        exclude={ctx.kommun_code: ids} if ids else None,
         current_year=ctx.current_year,
-        summary=summary,
-    )
-    r = b[b["kommun_code"] == ctx.kommun_code].iloc[0]
+    ).iloc[0]
     path = bud.budget_pathway(r["current_value"], r["remaining_budget_t"], current_year=ctx.current_year)
     from .report import text
 
-    extra = {text("budget_path", ctx.language): (path["year"], path["t_co2e"])}
+    extra = {text("budget_path", ctx.language): (path["year"], path["t_co2"])}
     adopted = adopted_budget(ctx)
     if adopted is not None:
-        start = int(adopted["start_year"])
-        s = own.set_index("year")["t_co2e"]
-        if start in s.index:
-            yrs = np.arange(start, int(adopted["end_year"]) + 1)
-            extra[
-                text("adopted_path", ctx.language)
-                + f" ({adopted['adopted_year']}, −{100 * adopted['annual_cut']:.1f} %/år)"
-            ] = (yrs, s[start] * (1 - adopted["annual_cut"]) ** (yrs - start))
-    return pathway_years(own, current_year=ctx.current_year), extra
+        ap = bud.adopted_pathway(ctx.kommun_code)
+        ap = ap[ap["kind"] == "adopted_pathway"]
+        extra[
+            text("adopted_path", ctx.language)
+            + f" ({adopted['delivered_year']}, −{100 * adopted['annual_cut']:.1f} %/år)"
+        ] = (ap["year"].to_numpy(), ap["t_co2"].to_numpy())
+    return pathway_years(own.drop(columns=[c for c in own.columns if c.startswith("excluded_")]), current_year=ctx.current_year), extra
 
 
 # --- sinks ----------------------------------------------------------------------------------------
@@ -369,8 +351,8 @@ def scenarios(ctx: Context, spec: dict) -> pd.DataFrame:
                 continue  # the kommun has no such plant: the scenario does not apply
             em = data.load_ets_emissions([inst]).sort_values("year")
             params["fossil_t_co2"] = float(em["verified_t_co2e"].iloc[-1])
-        out.append(snk.run_scenario(name, **params)[["year", "t_co2", "scenario"]])
-    return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=["year", "t_co2", "scenario"])
+        out.append(snk.run_scenario(name, **params)[snk.SCENARIO_COLUMNS])
+    return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=snk.SCENARIO_COLUMNS)
 
 
 def balance(
@@ -402,8 +384,8 @@ def balance(
     return snk.neutrality_balance(
         path,
         base_value=base,
-        sinks=sinks,
+        existing_sinks=sinks,
         reduction=reduction,
         target_year=target_year,
-        scenario_removals=scenario_table,
+        measures=scenario_table,
     )

@@ -178,4 +178,4 @@ def test_indicators_command(tmp_path):
     import pandas as pd
 
     ind = pd.read_parquet(tmp_path / "ind.parquet")
-    assert len(ind) == 290 and "neutrality_gap_t" in ind.columns
+    assert len(ind) == 290 and "neutrality_gap_no_measures_t_co2e" in ind.columns

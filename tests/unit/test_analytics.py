@@ -9,8 +9,8 @@ import statsmodels.api as sm
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from borlange_analysis.analysis import budget, targets
 from borlange_analysis.analysis import descriptives as emissions
+from borlange_analysis.analysis import targets
 from borlange_analysis.analysis import trends as pathways
 from borlange_analysis.errors import ParameterError, UnknownValueError
 from borlange_analysis.reporting import statements
@@ -153,96 +153,7 @@ def test_population_split_adds_up(e0, e1, p0, p1):
     )
 
 
-# --- budget ---------------------------------------------------------------------------------------
-
-
-def _two_kommuner():
-    a = _series([100, 60, 55, 50, 45, 40], code="0001", name="Alfa")
-    b = _series([300, 300, 300, 300, 300, 300], code="0002", name="Beta")
-    return pd.concat([a, b], ignore_index=True)
-
-
-def test_grandfathering_and_per_capita_shares():
-    tot = _two_kommuner()
-    g = budget.allocate_budget(tot, national_budget_t=1000, reference_years=[2024])
-    assert g.set_index("kommun_code").budget_t.to_dict() == pytest.approx(
-        {"0001": 1000 * 40 / 340, "0002": 1000 * 300 / 340}
-    )
-    pop = pd.DataFrame({"kommun_code": ["0001", "0002"], "population": [1, 3]})
-    p = budget.allocate_budget(tot, national_budget_t=1000, regime="per_capita", population=pop)
-    assert p.budget_t.tolist() == pytest.approx([250, 750])
-    bl = budget.allocate_budget(
-        tot, national_budget_t=1000, regime="blend", population=pop, weight=0.5, reference_years=[2024]
-    )
-    assert bl.budget_t.iloc[0] == pytest.approx(0.5 * 1000 * 40 / 340 + 0.5 * 250)
-
-
-def test_budget_spent_remaining_rate_and_runs_out():
-    tot = _two_kommuner()
-    r = budget.carbon_budget(
-        tot, national_budget_t=3400, reserved_t=0, start_year=2024, current_year=2024, reference_years=[2024]
-    ).set_index("kommun_code")
-    beta = r.loc["0002"]
-    assert beta.budget_t == pytest.approx(3000) and beta.spent_t == 0 and beta.remaining_budget_t == pytest.approx(3000)
-    assert beta.required_rate == pytest.approx(1 - np.exp(-300 / 3000))
-    # flat trend of 300 t/yr spends 3000 t in 10 years
-    assert beta.budget_runs_out == pytest.approx(2034)
-    alfa = r.loc["0001"]  # 40 t falling 5 t/yr: at most 40^2/(2*5) = 160 t more, budget 400 t -> never
-    assert np.isnan(alfa.budget_runs_out)
-    assert (
-        statements.budget_statement(alfa.budget_runs_out, 2024, language="en")
-        == "At the current trend the carbon budget never runs out."
-    )
-
-
-def test_budget_already_spent():
-    tot = _two_kommuner()
-    r = budget.carbon_budget(
-        tot, national_budget_t=340, reserved_t=0, start_year=2020, current_year=2024, reference_years=[2024]
-    ).set_index("kommun_code")
-    beta = r.loc["0002"]  # 300 t budget, 300 t/yr from 2020: gone in 2021
-    assert beta.remaining_budget_t < 0 and beta.required_rate == 1.0
-    assert beta.budget_runs_out == pytest.approx(2021)
-
-
-@settings(max_examples=50, deadline=None)
-@given(st.floats(1, 1e6), st.floats(1, 1e8))
-def test_budget_pathway_never_spends_more_than_budget(e0, b):
-    path = budget.budget_pathway(e0, b, current_year=2026, end_year=2200)
-    # integral of the exponential over the horizon <= B (exact integral to infinity is B)
-    k = e0 / b
-    horizon = 2200 - 2026
-    assert e0 / k * (1 - np.exp(-k * horizon)) <= b * (1 + 1e-12)
-    assert np.trapezoid(path.t_co2e, path.year) <= b * (1 + 1e-9) + e0 * 0.5
-
-
-def test_negative_budget_and_unknown_regime_fail():
-    tot = _two_kommuner()
-    with pytest.raises(ParameterError, match="positive"):
-        budget.allocate_budget(tot, national_budget_t=-5)
-    with pytest.raises(UnknownValueError, match="Unknown budget regime 'fair'"):
-        budget.allocate_budget(tot, national_budget_t=5, regime="fair")
-    with pytest.raises(UnknownValueError, match="Unknown budget preset"):
-        budget.preset("cemus_2C")
-
-
-def test_exclude_point_sources():
-    em = pd.DataFrame(
-        {
-            "kommun_code": "0001",
-            "kommun": "A",
-            "level": "sector",
-            "sector": "Industri (energi + processer)",
-            "year": [2019, 2022],
-            "t_co2e": [1000.0, 900.0],
-            "source": "s",
-        }
-    )
-    ets = pd.DataFrame({"installation_id": ["X", "X"], "year": [2019, 2020], "verified_t_co2e": [700.0, 600.0]})
-    out = budget.exclude_point_sources(em, ["X"], ets_emissions=ets)
-    assert out.t_co2e.tolist() == [300.0, 300.0]  # 2022 uses the nearest year (2020)
-    with pytest.raises(UnknownValueError):
-        budget.exclude_point_sources(em, ["Y"], ets_emissions=ets)
+# --- budget: tests/unit/test_budget.py -----------------------------------------------------------
 
 
 # --- targets --------------------------------------------------------------------------------------
@@ -270,36 +181,27 @@ def test_target_progress_hand_computed():
 
 
 @pytest.mark.parametrize(
-    "pct, lang, text",
+    ("base", "value", "lang", "text"),
     [
-        (-21.4, "sv", "Utsläppen har minskat med 21\u00a0% sedan 1990."),
-        (-21.4, "en", "Emissions have fallen by 21 % since 1990."),
-        (12.0, "en", "Emissions have risen by 12 % since 1990."),
+        (
+            539459,
+            423796,
+            "sv",
+            "Utsläppen har minskat med 21\u00a0% sedan 1990 (539\u00a0459 t 1990, 423\u00a0796 t 2024).",
+        ),
+        (539459, 423796, "en", "Emissions have fallen by 21% since 1990 (539,459 t in 1990, 423,796 t in 2024)."),
+        (100, 112, "en", "Emissions have risen by 12% since 1990 (100 t in 1990, 112 t in 2024)."),
+        (100, 100.2, "en", "Emissions are about the same as in 1990 (100 t in 2024)."),
     ],
 )
-def test_change_statement(pct, lang, text):
-    assert statements.change_statement(pct, 1990, language=lang) == text
+def test_change_statement_equals_the_values_it_describes(base, value, lang, text):
+    assert statements.change(base_year=1990, base_value=base, year=2024, value=value, language=lang) == text
 
 
-def test_statements_never_and_language():
-    assert "aldrig" in statements.net_zero_statement(float("nan"))
-    assert (
-        statements.budget_statement(2026.4, 2026, language="en") == "At the current trend the budget runs out in 2026."
-    )
+def test_statements_never_after_2100_and_language():
+    assert "aldrig" in statements.net_zero(value=float("nan"), first_year=2015, language="sv")
+    assert "after 2100" in statements.net_zero(value=2997.3, first_year=2015, language="en")
+    assert "February 2067" in statements.net_zero(value="2067-02-12", first_year=2015, language="en")
+    assert statements.net_zero_text(2997.0, "sv") == "efter 2100"
     with pytest.raises(UnknownValueError):
-        statements.change_statement(1, 1990, language="de")
-
-
-@pytest.mark.parametrize(
-    "col, sv, en",
-    [
-        ("t_co2e_2024", "t CO2e 2024", "t CO2e 2024"),
-        ("share_pct", "andel (%)", "share (%)"),
-        ("required_rate_pct_per_yr", "krävd minskning (% per år)", "required rate (% per yr)"),
-        ("remaining_t", "kvar (t)", "remaining (t)"),
-    ],
-)
-def test_column_labels(col, sv, en):
-    from borlange_analysis.reporting.report import column_label
-
-    assert column_label(col, "sv") == sv and column_label(col, "en") == en
+        statements.net_zero(value=2050.0, first_year=2015, language="de")

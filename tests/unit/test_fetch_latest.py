@@ -56,8 +56,11 @@ def test_good_export_is_registered_with_its_gas(kind, prefix, gas, only_latest_r
     prov = json.loads(res.path.with_name(res.path.name + ".provenance.json").read_text())
     assert prov["latest_kind"] == kind and prov["gas"] == gas and prov["url"] == url
     assert prov["table_sha256"] == res.table_sha256 and len(prov["sha256"]) == 64
+    assert prov["levels"] == ["total", "sector", "subsector"] and prov["years"] == [1990, 2019]
     reg = sources.latest_releases(root)
-    assert list(reg) == [f"smhi_latest_{prefix}-2026-11-27"] and reg[f"smhi_latest_{prefix}-2026-11-27"].gas == gas
+    assert list(reg) == [f"smhi_latest_{prefix}-2026-11-27"]
+    src = reg[f"smhi_latest_{prefix}-2026-11-27"]
+    assert (src.gas, src.levels, src.years) == (gas, ("total", "sector", "subsector"), (1990, 2019))
     assert not _parts(root)
 
 

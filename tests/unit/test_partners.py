@@ -8,7 +8,6 @@ import pytest
 from borlange_analysis import partners
 from borlange_analysis.analysis import food_waste, ghg_accounting
 from borlange_analysis.errors import DataFileError, ParameterError, UnknownValueError
-from borlange_analysis.reporting import statements
 
 
 def _reg(tmp_path, text):
@@ -39,19 +38,25 @@ def test_shipped_registry_has_the_ten_partners():
     ids = [p["id"] for p in partners.partners()]
     assert len(ids) == 10 and {"ssab", "borlange_energi", "hushagen", "tunabyggen", "maserfrakt"} <= set(ids)
     hushagen = partners.get_partner("hushagen")
-    assert not hushagen["facts"] and "Little is public" in hushagen["missing"][0]
+    assert not hushagen["facts"] and hushagen["missing"] == ["everything"]
     with pytest.raises(UnknownValueError, match="Did you mean 'ssab'"):
         partners.get_partner("sab")
 
 
-def _activity(rows):
-    return pd.DataFrame(rows, columns=["partner_id", "year", "activity", "amount", "unit", "note"]).assign(
-        _row=range(2, 2 + len(rows))
-    )
+def _activity(rows, use=None):
+    frame = pd.DataFrame(rows, columns=["partner_id", "year", "activity", "amount", "unit", "note"])
+    if use is not None:
+        frame["use"] = use
+    return frame.assign(_row=range(2, 2 + len(rows)))
+
+
+NO_BIO = pd.DataFrame(
+    {"activity": ["diesel"], "basis": ["bio_share"], "factor": [0.0], "factor_unit": ["share"], "source": ["test"]}
+)
 
 
 def test_diesel_10_m3_is_26_8_t_co2():
-    sc = ghg_accounting.scope_emissions(_activity([("x", 2024, "diesel", 10, "m3", "")]))
+    sc = ghg_accounting.scope_emissions(_activity([("x", 2024, "diesel", 10, "m3", "")], use="road"), NO_BIO)
     co2 = sc[sc.gas == "CO2"].t_gas.iloc[0]
     assert co2 == pytest.approx(8.4 * 43.0 * 74.1 / 1000) and round(co2, 1) == 26.8
     assert (sc.scope == 1).all() and sc.gwp_set.iloc[0] == "AR5GWP100"
@@ -63,7 +68,7 @@ def test_diesel_10_m3_is_26_8_t_co2():
     [(10, "m3"), (10, "m³"), (10000, "litre"), (8.4, "t"), (8400, "kg"), (361.2, "GJ"), (100.333333, "MWh")],
 )
 def test_unit_conversions_agree(amount, unit):
-    sc = ghg_accounting.scope_emissions(_activity([("x", 2024, "diesel", amount, unit, "")]))
+    sc = ghg_accounting.scope_emissions(_activity([("x", 2024, "diesel", amount, unit, "")], use="off_road"), NO_BIO)
     assert sc[sc.gas == "CO2"].t_gas.iloc[0] == pytest.approx(26.76, abs=0.01)
 
 
@@ -88,9 +93,9 @@ def test_unknown_activity_and_unit_name_the_row():
     with pytest.raises(UnknownValueError, match="Unknown activity .*row 2.*'kerosene'"):
         ghg_accounting.scope_emissions(_activity([("x", 2024, "kerosene", 1, "t", "")]))
     with pytest.raises(UnknownValueError, match="Unknown unit 'flaskor'"):
-        ghg_accounting.scope_emissions(_activity([("x", 2024, "diesel", 1, "flaskor", "")]))
+        ghg_accounting.scope_emissions(_activity([("x", 2024, "diesel", 1, "flaskor", "")], use="road"))
     with pytest.raises(ParameterError, match="not a mass, volume or energy"):
-        ghg_accounting.scope_emissions(_activity([("x", 2024, "diesel", 1, "km", "")]))
+        ghg_accounting.scope_emissions(_activity([("x", 2024, "diesel", 1, "km", "")], use="road"))
 
 
 def test_example_data_is_labelled_illustrative():
@@ -104,13 +109,6 @@ def test_read_activity_errors(tmp_path):
     f.write_text("partner_id,year,activity,amount,unit,note\nx,2024,diesel,ten,m3,\n")
     with pytest.raises(DataFileError, match="row 2, column 'amount': value 'ten'"):
         partners.read_activity(f)
-
-
-def test_lever_effect_from_activity():
-    sc = ghg_accounting.scope_emissions(_activity([("x", 2024, "lpg", 100, "t", "")]))
-    eff = statements.lever_effects(partners.get_partner("ssab"), scopes=sc, language="en").set_index("lever")
-    assert eff.loc["reheating_lpg", "effect_t_co2e"] == pytest.approx(sc.t_co2e.sum())
-    assert "removes" in eff.loc["reheating_lpg", "statement"]
 
 
 def test_food_waste_scenario_hand_computed():
@@ -130,6 +128,38 @@ def test_food_waste_scenario_hand_computed():
         food_waste.school_kitchen_scenario(kitchens=3)
     with pytest.raises(ParameterError):
         food_waste.school_kitchen_scenario(rescuable_share=2)
+
+
+def test_food_waste_says_where_and_counts_the_extra_meals():
+    """10 kitchens, 100 evenings, 20 extra meals each = 20,000 meals x 0.5 kg CO2e = 10 t; rescued
+    food 2 t x 2 kg CO2e/kg = 4 t avoided, 10 % of it inside the territory."""
+    kw = dict(
+        school_kitchens=10,
+        portions_per_school_day=100,
+        school_days_per_year=200,
+        serving_waste_kg_per_portion=0.02,
+        rescuable_share=0.5,
+        portion_kg=0.4,
+        ef_food_kg_co2e_per_kg=2.0,
+        extra_meals_per_kitchen_evening=20,
+        evenings_per_year=100,
+        ef_meal_kg_co2e_per_meal=0.5,
+        territorial_share_of_avoided=0.1,
+        displaced_meal_share=0.0,
+    )
+    r = food_waste.school_kitchen_scenario(**kw).iloc[0]
+    assert r.avoided_t_co2e_per_yr == pytest.approx(4.0)
+    assert r.avoided_inside_territory_t_co2e_per_yr == pytest.approx(0.4)
+    assert r.avoided_outside_territory_t_co2e_per_yr == pytest.approx(3.6)
+    assert r.saving_location == "mostly_outside_territory"
+    assert r.extra_meals_t_co2e_per_yr == pytest.approx(10.0) and r.net_t_co2e_per_yr == pytest.approx(-6.0)
+    assert r.net_effect == "net_increase" and r.net_if_all_displaced_t_co2e_per_yr == pytest.approx(4.0)
+    half = food_waste.school_kitchen_scenario(**(kw | {"displaced_meal_share": 0.5})).iloc[0]
+    assert half.displaced_meals_t_co2e_per_yr == pytest.approx(5.0) and half.net_t_co2e_per_yr == pytest.approx(-1.0)
+    with pytest.raises(ParameterError, match="displaced_meal_share"):
+        food_waste.school_kitchen_scenario(displaced_meal_share=1.5)
+    p = food_waste.food_waste_parameters().set_index("parameter")
+    assert p.loc["ef_meal_kg_co2e_per_meal", "status"] == "assumption"
 
 
 # --- registry ids and texts (issue 14) ---------------------------------------------------------
@@ -168,6 +198,8 @@ def test_registry_keeps_html_in_texts_as_written(tmp_path):
         (('sectors = ["Jordbruk"]', 'sectors = "Jordbruk"'), "'sectors' must be a list of texts"),
         (('sectors = ["Jordbruk"]', 'levers = [{ id = "../x" }]'), "partner #1 (id 'a'): lever id '../x' is not valid"),
         (('sectors = ["Jordbruk"]', 'facts = [{ text = "t" }]'), "partner #1 (id 'a'): a fact needs a 'source'"),
+        (('sectors = ["Jordbruk"]', 'facts = [{ source = "s" }]'), "a fact needs an 'id' (its text in the catalogues)"),
+        (('sectors = ["Jordbruk"]', 'facts = [{ id = "../f", source = "s" }]'), "fact id '../f' is not valid"),
         (('sectors = ["Jordbruk"]', 'confidential = "no"'), "'confidential' must be true or false"),
     ],
 )
@@ -189,6 +221,7 @@ def test_partner_folder_never_leaves_the_partners_dir(tmp_path, monkeypatch):
 # --- activity files: every error names file, row and column --------------------------------------
 
 HEADER = "partner_id,year,activity,amount,unit,note\n"
+USE_HEADER = "partner_id,year,activity,amount,unit,use,note\n"
 
 
 def _partner_file(tmp_path, monkeypatch, activity: str | bytes | None, factors: str | None = None, pid="ssab"):
@@ -208,24 +241,30 @@ def _partner_file(tmp_path, monkeypatch, activity: str | bytes | None, factors: 
     [
         ("", "row 1: the file is empty; expected the header partner_id,year,activity,amount,unit,note"),
         ("# only a comment\n\n", "row 1: the file is empty"),
-        ("partner_id,year,activity,amount,note\nssab,2024,diesel,10,\n", "row 1: missing column(s) 'unit'"),
-        (HEADER + "ssab,twenty-24,diesel,10,m3,\n", "row 2, column 'year': value 'twenty-24' is not a year"),
-        (HEADER + "ssab,2024.5,diesel,10,m3,\n", "row 2, column 'year': value '2024.5' is not a year"),
-        (HEADER + "# a comment line\nssab,2024,diesel,10,xyz,\n", "row 3, column 'unit': Unknown unit 'xyz'"),
-        (HEADER + "ssab,2024,diesel,10,,\n", "row 2, column 'unit': the unit is empty"),
-        (HEADER + "ssab,2024,diesel,ten,m3,\n", "row 2, column 'amount': value 'ten' is not a number"),
-        (HEADER + "ssab,2024,diesel,,m3,\n", "row 2, column 'amount': value '' is not a number"),
-        (HEADER + "ssab,2024,diesel,-5,m3,\n", "row 2, column 'amount': negative amount '-5'"),
+        ("partner_id,year,activity,amount,note\nssab,2024,gasoline,10,\n", "row 1: missing column(s) 'unit'"),
+        (HEADER + "ssab,twenty-24,gasoline,10,m3,\n", "row 2, column 'year': value 'twenty-24' is not a year"),
+        (HEADER + "ssab,2024.5,gasoline,10,m3,\n", "row 2, column 'year': value '2024.5' is not a year"),
+        (HEADER + "# a comment line\nssab,2024,gasoline,10,xyz,\n", "row 3, column 'unit': Unknown unit 'xyz'"),
+        (HEADER + "ssab,2024,gasoline,10,,\n", "row 2, column 'unit': the unit is empty"),
+        (HEADER + "ssab,2024,gasoline,ten,m3,\n", "row 2, column 'amount': value 'ten' is not a number"),
+        (HEADER + "ssab,2024,gasoline,,m3,\n", "row 2, column 'amount': value '' is not a number"),
+        (HEADER + "ssab,2024,gasoline,-5,m3,\n", "row 2, column 'amount': negative amount '-5'"),
         (HEADER + "ssab,2024,kerosine,5,m3,\n", "row 2, column 'activity': Unknown activity 'kerosine'"),
         (
-            HEADER + "ssab,2024,diesel,5,m3,\nborlange_energi,2024,diesel,5,m3,\n",
+            HEADER + "ssab,2024,gasoline,5,m3,\nborlange_energi,2024,gasoline,5,m3,\n",
             "row 3, column 'partner_id': value 'borlange_energi' is another partner's id; this file belongs to 'ssab'",
         ),
-        (HEADER + ",2024,diesel,5,m3,\n", "row 2, column 'partner_id': the partner id is empty"),
-        (HEADER + "ssab,2024,diesel,5,m3,a,b\n", "row 2: 7 cells but the header (row 1) has 6"),
-        (HEADER + "ssab,2024,diesel,5,km,\n", "row 2, column 'unit': 'km' is not a mass, volume or energy"),
+        (HEADER + ",2024,gasoline,5,m3,\n", "row 2, column 'partner_id': the partner id is empty"),
+        (HEADER + "ssab,2024,gasoline,5,m3,a,b\n", "row 2: 7 cells but the header (row 1) has 6"),
+        (HEADER + "ssab,2024,gasoline,5,km,\n", "row 2, column 'unit': 'km' is not a mass, volume or energy"),
+        (USE_HEADER + "ssab,2024,diesel,5,m3,,\n", "row 2, column 'use': fuel 'diesel' needs its use, one of ['road'"),
+        (USE_HEADER + "ssab,2024,diesel,5,m3,boat,\n", "row 2, column 'use': Unknown use of 'diesel' 'boat'"),
+        (USE_HEADER + "ssab,2024,electricity,5,MWh,road,\n", "row 2, column 'use': only fuels have a use"),
         (HEADER + "ssab,2024,electricity,5,MWh,\n", "row 2, column 'activity': no emission factor for 'electricity'"),
-        (b"partner_id,year,activity,amount,unit,note\nssab,2024,diesel,5,m3,Sm\xf6rg\xe5s\n", "row 2: not UTF-8 text"),
+        (
+            b"partner_id,year,activity,amount,unit,note\nssab,2024,gasoline,5,m3,Sm\xf6rg\xe5s\n",
+            "row 2: not UTF-8 text",
+        ),
     ],
 )
 def test_activity_file_errors_name_file_row_column(tmp_path, monkeypatch, text, expected):
@@ -240,7 +279,13 @@ def test_activity_file_errors_name_file_row_column(tmp_path, monkeypatch, text, 
     "factors, expected",
     [
         ("activity,basis,factor,factor_unit\n", "row 1: missing column(s) 'source'"),
-        ("activity,basis,factor,factor_unit,source\nelectricity,,0.04,t/MWh,s\n", "row 2, column 'basis': a scope 2"),
+        ("activity,basis,factor,factor_unit,source\nelectricity,,0.04,t/MWh,s\n", "row 2, column 'basis': '' is not a"),
+        (
+            "activity,basis,factor,factor_unit,source\nfreight,market,1,kg/tkm,s\n",
+            "'market' is not a basis for 'freight'",
+        ),
+        ("activity,basis,factor,factor_unit,source\ndiesel,bio_share,25,%,s\n", "a biofuel share is a factor 0-1"),
+        ("activity,basis,factor,factor_unit,source,year\ndiesel,bio_share,0.3,share,s,2O24\n", "column 'year'"),
         ("activity,basis,factor,factor_unit,source\nelectricity,location,x,t/MWh,s\n", "row 2, column 'factor'"),
         ("activity,basis,factor,factor_unit,source\nelectricity,location,0.04,t per MWh,s\n", "column 'factor_unit'"),
         ("activity,basis,factor,factor_unit,source\nelectricity,location,0.04,MWh/t,s\n", "'MWh' is not a mass"),
@@ -273,7 +318,7 @@ def test_good_files_pass_and_are_read_with_true_row_numbers(tmp_path, monkeypatc
         + "# fuels\n"
         + 'ssab,2024,lpg,120,t,"reheating, furnace 2"\n'
         + "\n"
-        + 'ssab,2024,diesel,"1,5",m3,\n'
+        + 'ssab,2024,gasoline,"1,5",m3,\n'
         + "ssab,2024,electricity,850,MWh,\n"
     )
     factors = "activity,basis,factor,factor_unit,source\nelectricity,location,0.045,t/MWh,Energimyndigheten 2024\n"
@@ -288,11 +333,11 @@ def test_good_files_pass_and_are_read_with_true_row_numbers(tmp_path, monkeypatc
 
 
 def test_semicolon_csv_from_swedish_excel(tmp_path, monkeypatch):
-    text = "partner_id;year;activity;amount;unit;note\nssab;2024;diesel;1 234,5;litre;från Excel\n"
+    text = "partner_id;year;activity;amount;unit;use;note\nssab;2024;diesel;1 234,5;litre;off_road;från Excel\n"
     _partner_file(tmp_path, monkeypatch, text)
     partners.check_partner_files("ssab")
     act, _ = partners.partner_activity("ssab")
-    assert act is not None and act.amount.iloc[0] == pytest.approx(1234.5)
+    assert act is not None and act.amount.iloc[0] == pytest.approx(1234.5) and act["use"].iloc[0] == "off_road"
 
 
 def test_absent_files_are_fine_and_example_reads(tmp_path, monkeypatch):

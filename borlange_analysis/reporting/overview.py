@@ -1,0 +1,265 @@
+"""The overview page: a kommun's emissions, sectors, trend against the Carbon Law, budget and targets.
+
+Every figure and sentence comes from one indicators row (``analysis.indicators``, the page's
+release and analysis year), so the key figures, the sentences, the index line and
+``summary.json`` agree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from .. import config, i18n
+from ..analysis import trends
+from ..analysis.descriptives import totals_and_shares
+from ..i18n import fmt
+from ..params import Checked
+from . import charts, common, statements
+from .page import Page
+from .tables import Column, Table
+
+
+def sector_chart_data(sector_emissions: pd.DataFrame) -> pd.DataFrame:
+    """year, sector, value (t CO2e) sorted by year then sector order: the stacked sector chart."""
+    d = sector_emissions[["year", "sector", "t_co2e"]].rename(columns={"t_co2e": "value"})
+    return d.sort_values(["year", "sector"], kind="stable").reset_index(drop=True)
+
+
+def sector_table(sector_emissions: pd.DataFrame) -> pd.DataFrame:
+    """Per sector in the last year: t CO2e, share of the total (0-1), change since 1990 (%)."""
+    last = int(sector_emissions["year"].max())
+    shares = totals_and_shares(sector_emissions)
+    cur = shares[shares["year"] == last].set_index("sector")
+    base = sector_emissions[sector_emissions["year"] == 1990].set_index("sector")["t_co2e"].reindex(cur.index)
+    change = 100 * (cur["t_co2e"] / base.where(base > 0) - 1)
+    out = pd.DataFrame(
+        {
+            "sector": cur.index,
+            "year": last,
+            "t_co2e": cur["t_co2e"].to_numpy(),
+            "share": cur["share"].to_numpy(),
+            "change_since_1990": change.to_numpy(),
+        }
+    )
+    return out.sort_values("t_co2e", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def key_figures(p: Checked, row: pd.Series) -> dict[str, Any]:
+    """Machine-readable key figures of the kommun (summary.json and the index use them)."""
+
+    def num(v: Any) -> float | None:
+        return None if fmt.is_missing(v) else float(v)
+
+    return {
+        "kommun": p.kommun,
+        "kommun_code": p.kommun_code,
+        "release": p.release,
+        "gas": p.gas,
+        "current_year": p.current_year,
+        "unit": "t CO2e",
+        "last_year": int(row["last_year"]),
+        "last_value_t": num(row["last_value"]),
+        "change_since_1990_pct": num(row.get("change_since_1990_pct")),
+        "change_since_2005_pct": num(row.get("change_since_2005_pct")),
+        "trend_slope_t_per_yr": num(row["trend_slope"]),
+        "current_value_t": num(row["current_value"]),
+        "total_trend_t": num(row["total_trend"]),
+        "total_carbon_law_t": num(row["total_carbon_law"]),
+        "on_track": bool(row["on_track"]),
+        "net_zero_year": num(row["net_zero_year"]),
+        "per_capita_t": num(row["per_capita_t"]),
+    }
+
+
+def _key_table(page: Page, row: pd.Series) -> Table:
+    lang = page.language
+    first = config.DEFAULTS.first_trend_year
+    last_year = int(row["last_year"])
+    rows = [
+        (
+            "emissions",
+            page.t("kf.emissions", year=last_year),
+            row["last_value"],
+            fmt.number(row["last_value"], lang),
+            "t_co2e",
+        ),
+        (
+            "change_1990",
+            page.t("kf.change_1990"),
+            row["change_since_1990_pct"],
+            fmt.percent(row["change_since_1990_pct"], lang),
+            "none",
+        ),
+        (
+            "change_2005",
+            page.t("kf.change_2005"),
+            row["change_since_2005_pct"],
+            fmt.percent(row["change_since_2005_pct"], lang),
+            "none",
+        ),
+        (
+            "trend",
+            page.t("kf.trend", first_year=first),
+            row["trend_slope"],
+            fmt.number(row["trend_slope"], lang),
+            "t_co2e_per_yr",
+        ),
+        (
+            "estimate",
+            page.t("kf.estimate", year=page.p.current_year),
+            row["current_value"],
+            fmt.number(row["current_value"], lang),
+            "t_co2e",
+        ),
+        (
+            "per_capita",
+            page.t("kf.per_capita", year=last_year),
+            row["per_capita_t"],
+            fmt.number(row["per_capita_t"], lang, 1),
+            "t_co2e_per_capita",
+        ),
+        ("on_track", page.t("kf.on_track"), float(bool(row["on_track"])), fmt.boolean(row["on_track"], lang), "none"),
+        (
+            "net_zero",
+            page.t("kf.net_zero"),
+            row["net_zero_year"],
+            statements.net_zero_text(row["net_zero_year"], lang),
+            "none",
+        ),
+    ]
+    frame = pd.DataFrame(rows, columns=["indicator", "label", "value", "value_text", "unit"])
+    frame["unit_text"] = [i18n.t(f"unit.{u}", lang) for u in frame["unit"]]
+    return Table(
+        "key_figures",
+        frame,
+        [
+            Column("indicator", "text", display="label"),
+            Column("value", "number", display="value_text"),
+            Column("unit", "text", display="unit_text"),
+        ],
+    )
+
+
+def build(p: Checked) -> Page:
+    """Everything the overview shows, for the checked parameters ``p``."""
+    page = common.new_page(p, "overview")
+    lang = p.language
+    row = common.indicator_row(p)
+    em = common.sector_emissions(p)
+    tot = common.total_emissions(p)
+    first = config.DEFAULTS.first_trend_year
+    end = config.DEFAULTS.end_year
+
+    page.prose("intro", page.t("intro", **page.fields()))
+    page.add(_key_table(page, row))
+    by_year = tot.set_index("year")["t_co2e"]
+    last_year = int(row["last_year"])
+    lines = [
+        statements.change(
+            base_year=b, base_value=by_year.get(b), year=last_year, value=row["last_value"], language=lang
+        )
+        for b in (1990, 2005)
+    ]
+    lines.append(
+        statements.carbon_law(
+            subject=p.kommun,
+            on_track=bool(row["on_track"]),
+            total_trend=row["total_trend"],
+            total_law=row["total_carbon_law"],
+            current_year=p.current_year,
+            end_year=end,
+            language=lang,
+        )
+    )
+    lines.append(statements.net_zero(value=row["net_zero_year"], first_year=first, language=lang))
+    page.sentences("statements", lines)
+
+    # sectors
+    chart_data = (
+        sector_chart_data(em)
+        if not em.empty
+        else tot.assign(sector="Alla")[["year", "sector", "t_co2e"]].rename(columns={"t_co2e": "value"})
+    )
+    table = (
+        sector_table(em)
+        if not em.empty
+        else pd.DataFrame(columns=["sector", "year", "t_co2e", "share", "change_since_1990"])
+    )
+    fig = charts.stacked_sectors(
+        chart_data,
+        language=lang,
+        title=page.t("chart.sectors_title", kommun=p.kommun),
+        ylabel=page.t("chart.ylabel"),
+        source=page.t("chart.source", release=p.release),
+        xlabel=page.t("chart.xlabel"),
+    )
+    yrs = sorted(chart_data["year"].unique())
+    totals = chart_data.groupby("year")["value"].sum()
+    largest = table.iloc[0] if len(table) else None
+    alt = page.t(
+        "chart.sectors_alt",
+        kommun=p.kommun,
+        first_year=yrs[0],
+        last_year=yrs[-1],
+        first=fmt.number(totals.iloc[0], lang),
+        last=fmt.number(totals.iloc[-1], lang),
+        largest=i18n.sector_label(largest["sector"], lang) if largest is not None else "–",
+        largest_share=fmt.percent(largest["share"], lang, share=True) if largest is not None else "–",
+    )
+    page.add(charts.render(fig, name="sectors_chart", alt=alt))
+    page.add(
+        Table(
+            "sectors",
+            table,
+            [
+                Column("sector", "text", translate=i18n.sector_label),
+                Column("t_co2e", "tonnes", unit="t_co2e", label="col.emissions"),
+                Column("share", "share"),
+                Column("change_since_1990", "percent"),
+            ],
+            source=page.t("chart.source", release=p.release),
+        )
+    )
+
+    # trend and the Carbon Law
+    path = trends.pathway_years(tot, current_year=p.current_year, end_year=end, first_year=first)
+    series = []
+    for kind, style, dashed, markers in (
+        ("observed", "observed", False, True),
+        ("estimated", "trend", True, False),
+        ("trend", "trend", True, False),
+        ("carbon_law", "carbon_law", False, False),
+    ):
+        d = path[path["kind"] == kind].sort_values("year")
+        label = i18n.t(f"series.{kind}", lang)
+        series.append(charts.Line(label, d["year"].tolist(), d["t_co2e"].tolist(), style, dashed, markers))
+    fig = charts.lines(
+        series,
+        language=lang,
+        title=page.t("chart.trend_title", kommun=p.kommun),
+        ylabel=page.t("chart.ylabel"),
+        xlabel=page.t("chart.xlabel"),
+        mark_year=p.current_year,
+        source=page.t("chart.trend_source", release=p.release, first_year=first),
+    )
+    alt = page.t(
+        "chart.trend_alt",
+        kommun=p.kommun,
+        first_year=int(tot["year"].min()),
+        last_year=last_year,
+        end_year=end,
+        current_year=p.current_year,
+        start=fmt.number(row["current_value"], lang),
+    )
+    page.add(charts.render(fig, name="trend_chart", alt=alt))
+
+    page.key_figures = key_figures(p, row)
+    page.key_line = page.t(
+        "key_line",
+        value=fmt.number(row["last_value"], lang),
+        year=last_year,
+        change=fmt.percent(row["change_since_1990_pct"], lang),
+    )
+    return page
