@@ -168,7 +168,7 @@ def target_progress(
     """Progress of every kommun in ``sector_emissions`` (sector-level, one release) on each target.
 
     ``ets`` and ``non_ets_proxy`` go to :func:`non_ets_emissions` (``None`` reads the EUTL tables).
-    Returns one row per kommun and target: kommun_code, kommun, target_id, name_sv, name_en, scope,
+    Returns one row per kommun and target: kommun_code, kommun, target_id, scope,
     base_year, base_value, target_year, reduction, target_value, current_value,
     trend_in_target_year, gap_t, required_rate, on_track, residual_by_sinks,
     supplementary_allowance (share of the base year), supplementary_allowance_t,
@@ -225,8 +225,6 @@ def target_progress(
                     "kommun_code": fit["kommun_code"],
                     "kommun": fit["kommun"],
                     "target_id": t.target_id,
-                    "name_sv": t.name_sv,
-                    "name_en": t.name_en,
                     "scope": t.scope,
                     "base_year": t.base_year,
                     "base_value": b,

@@ -207,6 +207,12 @@ def build(p: Checked) -> Page:
                 note=page.t("scopes_note"),
             )
         )
+        lines = []
+        for _, row in scopes.iterrows():
+            if row.get("scope_2_market_status") in ("missing", "partly_missing"):
+                acts = [i18n.t_or(f"activity.{a}", lang, a) for a in str(row["scope_2_market_missing"]).split(";") if a]
+                lines.append(page.t("market_missing", year=int(row["year"]), activities=", ".join(acts)))
+        page.sentences("scopes_missing", lines)
 
     # pathway against the kommun's target
     target = _kommun_target()
