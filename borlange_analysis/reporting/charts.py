@@ -235,8 +235,12 @@ def ranked_bars(
     ax = fig.subplots()
     colours = [SERIES_COLOURS["highlight"] if lab == highlight else SERIES_COLOURS["budget"] for lab in labs]
     ax.barh(labs, vals, color=colours)
+    # one number of decimals for every tick: as many as the tick step needs (0 for steps of 1 or more)
+    ticks = ax.get_xticks()
+    step = float(np.min(np.diff(ticks))) if len(ticks) > 1 else 1.0
+    tick_decimals = 0 if step >= 1 else min(decimals, max(1, int(np.ceil(-np.log10(step)))))
     ax.axvline(0, color="0.5", linewidth=0.8)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.number(v, language, decimals if abs(v) < 10 else 0)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.number(v, language, tick_decimals)))
     ax.set_xlabel(xlabel)
     ax.grid(axis="x", alpha=0.3)
     ax.spines[["top", "right"]].set_visible(False)

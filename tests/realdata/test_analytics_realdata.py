@@ -91,7 +91,7 @@ def test_indicators_for_every_release(release):
 
 
 def test_sector_report_needs_a_release_with_sectors():
-    from borlange_analysis.reporting import report
+    from borlange_analysis import params
 
-    with pytest.raises(ValueError, match="release 2024 has totals only"):
-        report.context(release="2024", sector="industri")
+    with pytest.raises(ValueError, match="Release 2024 has totals only"):
+        params.validate("sector", release="2024", sector="industri", current_year=2026)
