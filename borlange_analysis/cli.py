@@ -18,6 +18,7 @@ from rich.console import Console
 
 from . import config
 from .errors import BorlangeError
+from .ingest.sources import DEFAULT_TIMEOUT_S
 
 app = typer.Typer(
     add_completion=False,
@@ -28,7 +29,9 @@ console = Console(stderr=True)
 
 
 def _fail(exc: Exception, code: int = 2) -> None:
-    console.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+    from rich.markup import escape
+
+    console.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -46,24 +49,52 @@ def fetch(
     ] = None,
     latest: Annotated[
         str | None,
-        typer.Option(help="Download the publisher's current export (e.g. 'smhi') and register it as a new release."),
+        typer.Option(
+            help="Download SMHI's current export and register it as a new release once it passes the checks of "
+            "`prepare`: 'smhi' (all greenhouse gases, releases smhi-<date>) or 'smhi-co2' (carbon dioxide only, "
+            "releases smhi-co2-<date>). A download that fails a check is kept in data/raw/smhi_latest/_quarantine "
+            "with its reason (exit 1); an export whose data did not change registers nothing (exit 0)."
+        ),
     ] = None,
+    url: Annotated[
+        str | None,
+        typer.Option(help="With --latest: download from this URL instead of SMHI's (a copy or a test server)."),
+    ] = None,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            help="Overall deadline of each download in seconds; a slower download is stopped and removed.",
+            min=0.1,
+        ),
+    ] = DEFAULT_TIMEOUT_S,
     force: Annotated[bool, typer.Option(help="Fetch again even if a verified copy is present.")] = False,
 ) -> None:
     """Download (or copy from a mirror) every raw source into data/raw, verifying sha256."""
     from rich.progress import Progress
 
+    from .errors import ParameterError
+    from .ingest import latest as latest_mod
     from .ingest import sources
 
     try:
         if latest:
-            path = sources.fetch_latest(latest)
-            console.print(f"registered new release from {latest}: {path}")
+            if mirror is not None or source:
+                raise ParameterError("--latest cannot be combined with --mirror or --source (use --url for a copy)")
+            res = latest_mod.fetch_latest(latest, url=url, timeout=timeout)
+            if res.status == "registered":
+                against = f", checked against release {res.compared_with}" if res.compared_with else ""
+                console.print(f"registered release {res.release} (gas {res.gas}{against}): {res.path}")
+            else:
+                console.print(f"no new release: the data equal those of release {res.release} ({res.path})")
             return
+        if url:
+            raise ParameterError("--url applies only to --latest")
         names = source or [n for n, s in sources.registry().items() if s.sha256 is not None and n == s.name]
         with Progress(console=console, transient=True) as bar:
             task = bar.add_task("fetching", total=len(names))
-            paths = sources.fetch_all(names, mirror=mirror, force=force, progress=lambda n: bar.advance(task))
+            paths = sources.fetch_all(
+                names, mirror=mirror, force=force, timeout=timeout, progress=lambda n: bar.advance(task)
+            )
         console.print(f"fetched {len(paths)} sources into data/raw")
     except BorlangeError as exc:
         _fail(exc, 1 if isinstance(exc, sources.FetchError) else 2)

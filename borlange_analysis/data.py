@@ -110,9 +110,45 @@ def _mtime(name: str) -> int:
     return path.stat().st_mtime_ns
 
 
-def releases() -> list[str]:
-    """Emission releases available, oldest first (the newest is the default)."""
-    return list(_releases(_mtime("emissions")))
+#: Gas bases of the emission tables: all greenhouse gases (GWP100 AR5) or carbon dioxide only.
+GASES = ("CO2e", "CO2")
+#: The gas of ``release="latest"`` when none is asked for: emissions pages show all greenhouse gases.
+DEFAULT_GAS = "CO2e"
+
+
+def _check_gas(gas: str) -> str:
+    if gas not in GASES:
+        raise UnknownValueError("gas", gas, GASES)
+    return gas
+
+
+def releases(gas: str | None = None) -> list[str]:
+    """Emission releases available, oldest first (by publication date); only those of ``gas``
+    ("CO2e": all greenhouse gases; "CO2": carbon dioxide only) when given."""
+    ordered = list(_releases(_mtime("emissions")))
+    if gas is None:
+        return ordered
+    gases = release_gases()
+    return [r for r in ordered if gases.get(r) == _check_gas(gas)]
+
+
+def release_gases() -> dict[str, str]:
+    """The gas of every emission release: "CO2e" (all greenhouse gases, GWP100 AR5) or "CO2"."""
+    return dict(_release_gases(_mtime("emissions")))
+
+
+def release_gas(release: str) -> str:
+    """The gas of one release ("CO2e" or "CO2"); an unknown release fails with the valid ones."""
+    gases = release_gases()
+    if str(release) not in gases:
+        raise UnknownValueError("release", release, releases())
+    return gases[str(release)]
+
+
+@lru_cache(maxsize=4)
+def _release_gases(mtime_ns: int) -> tuple[tuple[str, str], ...]:
+    frame = load_table("emissions")[["release", "gas"]].drop_duplicates()
+    return tuple(sorted(zip(frame["release"], frame["gas"], strict=True)))
 
 
 @lru_cache(maxsize=4)
@@ -137,13 +173,25 @@ def releases_with_subsectors() -> list[str]:
     return [r for r in releases() if len(_emission_slice(r, "subsector", _mtime("emissions")))]
 
 
-def resolve_release(release: str = "latest") -> str:
-    avail = releases()
+def resolve_release(release: str = "latest", *, gas: str | None = None) -> str:
+    """The release to use: "latest" (or "newest") is the newest release of ``gas``, which defaults
+    to "CO2e" (all greenhouse gases), so emissions pages never land on a CO2-only release; use
+    ``gas="CO2"`` for the newest carbon-dioxide release (what carbon budgets are set against). A
+    named release is returned as it is, and must be of ``gas`` when ``gas`` is given."""
+    if gas is not None:
+        _check_gas(gas)
     if release in (None, "latest", "newest"):
+        wanted = gas or DEFAULT_GAS
+        avail = releases(gas=wanted)
+        if not avail:
+            raise UnknownValueError(f"{wanted} release (none is prepared)", release, releases())
         return avail[-1]
     release = str(release)
-    if release not in avail:
-        raise UnknownValueError("release", release, avail + ["latest"])
+    every = releases()
+    if release not in every:
+        raise UnknownValueError("release", release, every + ["latest"])
+    if gas is not None and release_gas(release) != gas:
+        raise UnknownValueError(f"{gas} release", release, releases(gas))
     return release
 
 
@@ -154,15 +202,18 @@ def load_emissions(
     level: str = "sector",
     sector: str | Sequence[str] | None = None,
     years: Iterable[int] | None = None,
+    gas: str | None = None,
 ) -> pd.DataFrame:
-    """Tidy emissions (t CO2e/yr, all greenhouse gases, GWP100 AR5; SMHI) for one release.
+    """Tidy emissions (t CO2e/yr, all greenhouse gases, GWP100 AR5; SMHI) for one release; the
+    ``gas`` column says "CO2" (t CO2/yr) for a carbon-dioxide-only release.
 
     Parameters
     ----------
     kommun
         Name or SCB code, a list of them, or None for all 290 kommuner. Default Borlänge.
     release
-        An SMHI release ("2021", "2024", "2025", "2026", ...) or "latest" (default).
+        An SMHI release ("2021", "2024", "2025", "2026", "smhi-2026-11-27", ...) or "latest"
+        (default): the newest release of ``gas``.
     level
         "total" (the 'Alla' rows), "sector" (the 9 main sectors) or "subsector" (only in releases
         that carry sub-sectors, e.g. 2021).
@@ -170,10 +221,13 @@ def load_emissions(
         Restrict to one or more main sectors (Swedish name, id or English name).
     years
         Restrict to these years; a year the release lacks fails with the list of its years.
+    gas
+        "CO2e" or "CO2": the gas the release must hold (None: "latest" means the newest CO2e release
+        and a named release may be of either gas). See :func:`resolve_release`.
     """
     if level not in LEVELS:
         raise UnknownValueError("level", level, LEVELS)
-    rel = resolve_release(release)
+    rel = resolve_release(release, gas=gas)
     frame = _emission_slice(rel, level, _mtime("emissions"))
     if level == "subsector" and frame.empty:
         with_sub = releases_with_subsectors()
@@ -194,13 +248,25 @@ def load_emissions(
     return frame.reset_index(drop=True)
 
 
-def load_regional_emissions(region: str = "Sverige", *, release: str = "latest", level: str = "total") -> pd.DataFrame:
+def load_regional_emissions(
+    region: str = "Sverige", *, release: str = "latest", level: str = "total", gas: str | None = None
+) -> pd.DataFrame:
     """Emissions of Sweden ("Sverige"/"00") or a län (name or code), t CO2e/yr.
 
-    ``release='latest'`` picks the newest release that has regional data."""
+    ``release='latest'`` picks the newest release of ``gas`` (default "CO2e") that has regional
+    data (by publication date)."""
     frame = load_table("regional_emissions")
-    avail = sorted(frame["release"].unique())
-    rel = avail[-1] if release in (None, "latest") else str(release)
+    wanted = _check_gas(gas) if gas is not None else DEFAULT_GAS
+    order = {r: i for i, r in enumerate(releases())}
+    avail = sorted(set(frame["release"]), key=lambda r: (order.get(r, -1), r))
+    if release in (None, "latest", "newest"):
+        of_gas = set(frame.loc[frame["gas"] == wanted, "release"])
+        with_gas = [r for r in avail if r in of_gas]
+        if not with_gas:
+            raise UnknownValueError(f"{wanted} release with regional data", release, avail)
+        rel = with_gas[-1]
+    else:
+        rel = str(release)
     if rel not in avail:
         raise UnknownValueError("release with regional data", rel, avail)
     code = (

@@ -38,11 +38,11 @@ import pyarrow.parquet as pq
 
 from .. import config
 from .._io import atomic_write, atomic_write_json
-from ..errors import DataFileError
-from ..names import SECTOR_TOTAL, KommunResolver
+from ..errors import BorlangeError, DataFileError, UnknownValueError
+from ..names import SECTOR_TOTAL, KommunResolver, kommun_resolver
 from . import parsers
-from .schemas import emissions_schema, kommun_year_schema, regional_schema, validate
-from .sources import Source, read_provenance, registry
+from .schemas import check_against_previous, emissions_schema, kommun_year_schema, regional_schema, validate
+from .sources import LATEST_DIR, Source, read_provenance, registry, sha256_of
 
 #: Tolerance for "totals equal the sum of their parts": 1 t CO2e absolute or 0.01 % relative.
 TOTAL_TOLERANCE_ABS = 1.0
@@ -80,14 +80,69 @@ def _cite(src: Source) -> str:
     return f"{src.publisher}; {src.name} ({src.url})"
 
 
+def _refetch_hint(src: Source, root: Path | None) -> str:
+    if src.name == LATEST_DIR:
+        return (
+            f"it was registered by `fetch --latest`: restore the file, or delete the folder "
+            f"{src.raw_path(root).parent} to drop release {src.release}"
+        )
+    return f"fetch it again with `borlange-analysis fetch --force --source {src.name}`"
+
+
 def _raw(src: Source, root: Path | None) -> Path:
+    """The raw file of ``src``, after checking its bytes against its provenance record.
+
+    A file whose sha256 differs from the record (changed after it was fetched) or from the registry
+    (sources.toml pins another file) is refused with one line naming the file."""
     path = src.raw_path(root)
     if not path.is_file():
         raise DataFileError(
             f"Raw file for source {src.name!r} is missing: {path}. Run `borlange-analysis fetch` first "
             "(offline: `borlange-analysis fetch --mirror DIR` or set BORLANGE_DATA_MIRROR)."
         )
+    recorded = read_provenance(src, root).get("sha256")
+    actual = sha256_of(path)
+    if actual != recorded:
+        raise DataFileError(
+            f"{path}: the file changed after it was fetched (sha256 {actual[:16]}..., its provenance record says "
+            f"{str(recorded)[:16]}...); refusing to read it: {_refetch_hint(src, root)}"
+        )
+    if src.sha256 is not None and recorded != src.sha256:
+        raise DataFileError(
+            f"{path}: the registry (sources.toml) expects sha256 {src.sha256[:16]}..., the fetched file is "
+            f"{actual[:16]}...; {_refetch_hint(src, root)}"
+        )
     return path
+
+
+def raw_files_intact(root: Path | None = None) -> bool:
+    """True when every fetched raw file still has the sha256 of its provenance record."""
+    for src in registry(root).values():
+        try:
+            prov = read_provenance(src, root)
+        except DataFileError:
+            continue
+        path = src.raw_path(root)
+        if not path.is_file() or sha256_of(path) != prov.get("sha256"):
+            return False
+    return True
+
+
+class UnreadableFileError(DataFileError):
+    """A raw file its parser cannot read at all (not a workbook, truncated, not UTF-8, ...)."""
+
+
+def parse(src: Source, file: Path):
+    """Run the parser of ``src`` on ``file``; a file the parser cannot read at all (not a workbook,
+    truncated, ...) raises :class:`UnreadableFileError` naming the file instead of the library's error."""
+    parser = getattr(parsers, src.parser)
+    try:
+        return parser(file)
+    except BorlangeError:
+        raise
+    except Exception as exc:  # openpyxl, zipfile, xlrd, json: every reader has its own errors
+        detail = " ".join(str(exc).split())[:200]
+        raise UnreadableFileError(f"{file}: cannot be read as {src.parser} ({type(exc).__name__}: {detail})") from None
 
 
 def write_parquet(frame: pd.DataFrame, path: Path) -> None:
@@ -102,7 +157,7 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> None:
 
 def build_kommuner(reg: dict[str, Source], root: Path | None) -> pd.DataFrame:
     src = reg["scb_codes"]
-    raw = parsers.scb_codes_xls(_raw(src, root))
+    raw = parse(src, _raw(src, root))
     lan = raw[raw["code"].str.len() == 2].rename(columns={"code": "lan_code", "name": "lan"})
     kom = raw[raw["code"].str.len() == 4].rename(columns={"code": "kommun_code", "name": "kommun"})
     kom = kom.assign(lan_code=kom["kommun_code"].str[:2])
@@ -124,8 +179,11 @@ def _attach_codes(frame: pd.DataFrame, resolver: KommunResolver, file: Path, nam
     bad = [n for n, c in mapping.items() if c is None]
     if bad:
         row = frame.loc[frame[name_col] == bad[0], "_row"].iloc[0] if "_row" in frame else "?"
-        resolver.code(bad[0])  # raises UnknownValueError with suggestions
-        raise DataFileError(f"{file}: row {row}: unknown kommun {bad[0]!r}")  # pragma: no cover
+        try:
+            resolver.code(bad[0])  # raises UnknownValueError with suggestions
+        except UnknownValueError as exc:
+            raise DataFileError(f"{file}: row {row}, column {name_col!r}: {exc}") from None
+        raise DataFileError(f"{file}: row {row}, column {name_col!r}: unknown kommun {bad[0]!r}")  # pragma: no cover
     frame = frame.assign(kommun_code=frame[name_col].map(mapping))
     frame["kommun"] = frame["kommun_code"].map(resolver.by_code)
     frame["lan_code"] = frame["kommun_code"].map(resolver.lan_of)
@@ -237,43 +295,128 @@ def consistency_report(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return res.sort_values(keys + ["sector"]).reset_index(drop=True)
 
 
-def build_emissions(reg: dict[str, Source], resolver: KommunResolver, root: Path | None):
-    kommun_parts, regional_parts = [], []
-    for _, src in sorted(reg.items()):
-        if src.parser in ("smhi_csv", "smhi_xlsx"):
-            file = _raw(src, root)
-            raw = getattr(parsers, src.parser)(file)
-            kom, regn = emissions_from_smhi(raw, src, resolver, file)
-            kommun_parts.append((file, kom))
-            regional_parts.append((file, regn))
-        elif src.parser == "klimatkollen_sector_json":
-            file = _raw(src, root)
-            kommun_parts.append(
-                (file, emissions_from_sector_json(parsers.klimatkollen_sector_json(file), src, resolver, file))
-            )
-        elif src.parser == "smhi_totals_xlsx":
-            file = _raw(src, root)
-            kommun_parts.append((file, emissions_from_totals(parsers.smhi_totals_xlsx(file), src, resolver, file)))
-        elif src.parser in ("klimatkollen_regional_json", "klimatkollen_national_json"):
-            file = _raw(src, root)
-            regional_parts.append((file, regional_from_json(getattr(parsers, src.parser)(file), src, resolver)))
-    kommun_tables = []
-    for file, part in kommun_parts:
-        part = part.reset_index(drop=True)
-        validate(part[EMISSION_COLUMNS], emissions_schema(), file=str(file), rows=part["_row"], table="emissions")
-        kommun_tables.append(part[EMISSION_COLUMNS])
-    regional_tables = []
-    for file, part in regional_parts:
-        part = part.reset_index(drop=True)
+#: Parsers whose tables go into ``emissions`` / ``regional_emissions``.
+EMISSION_PARSERS = (
+    "smhi_csv",
+    "smhi_xlsx",
+    "klimatkollen_sector_json",
+    "smhi_totals_xlsx",
+    "klimatkollen_regional_json",
+    "klimatkollen_national_json",
+)
+
+
+def emission_tables(
+    src: Source, resolver: KommunResolver, file: Path, raw: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """Parse one emissions source into its kommun rows and its regional rows (either may be None),
+    with ``_row`` kept; ``raw`` is the parser's output when the caller already has it."""
+    if src.parser not in EMISSION_PARSERS:
+        raise DataFileError(f"source {src.name!r}: parser {src.parser!r} does not give emissions")
+    raw = parse(src, file) if raw is None else raw
+    if src.parser in ("smhi_csv", "smhi_xlsx"):
+        kom, regn = emissions_from_smhi(raw, src, resolver, file)
+        return kom.reset_index(drop=True), (regn.reset_index(drop=True) if len(regn) else None)
+    if src.parser == "klimatkollen_sector_json":
+        return emissions_from_sector_json(raw, src, resolver, file).reset_index(drop=True), None
+    if src.parser == "smhi_totals_xlsx":
+        return emissions_from_totals(raw, src, resolver, file).reset_index(drop=True), None
+    return None, regional_from_json(raw, src, resolver).reset_index(drop=True)
+
+
+def validate_emission_tables(file: Path, kom: pd.DataFrame | None, regn: pd.DataFrame | None) -> None:
+    """The schemas (with their plausibility bounds) of one source's kommun and regional rows."""
+    if kom is not None:
         validate(
-            part[REGIONAL_COLUMNS], regional_schema(), file=str(file), rows=part["_row"], table="regional_emissions"
+            kom[EMISSION_COLUMNS],
+            emissions_schema(),
+            file=str(file),
+            rows=kom["_row"],
+            raw_columns=kom["year"].astype(str),
+            table="emissions",
         )
-        regional_tables.append(part[REGIONAL_COLUMNS])
-    emissions = pd.concat(kommun_tables, ignore_index=True)
+    if regn is not None:
+        validate(
+            regn[REGIONAL_COLUMNS],
+            regional_schema(),
+            file=str(file),
+            rows=regn["_row"],
+            raw_columns=regn["year"].astype(str),
+            table="regional_emissions",
+        )
+
+
+def kommun_totals(kom: pd.DataFrame) -> pd.DataFrame:
+    """The total rows of a kommun table: kommun_code, kommun, year, t_co2e, _row."""
+    return kom.loc[kom["level"] == "total", ["kommun_code", "kommun", "year", "t_co2e", "_row"]]
+
+
+def check_release_sequence(parts: list[tuple[Source, Path, pd.DataFrame]]) -> None:
+    """Compare each release's kommun totals with the previous release of the same gas (by
+    publication date): :func:`schemas.check_against_previous` for each consecutive pair."""
+    for gas in sorted({src.gas for src, _, _ in parts}):
+        seq = sorted((p for p in parts if p[0].gas == gas), key=lambda p: (p[0].published, p[0].release))
+        for (old_src, _, old), (new_src, new_file, new) in zip(seq, seq[1:], strict=False):
+            check_against_previous(
+                kommun_totals(new),
+                kommun_totals(old),
+                file=str(new_file),
+                release=new_src.release,
+                previous=old_src.release,
+            )
+
+
+def previous_release(src: Source, reg: dict[str, Source]) -> Source | None:
+    """The newest registered release with kommun rows of the same gas as ``src`` (``src`` itself
+    excluded): the one a new release of ``src`` is compared with."""
+    same = [
+        s
+        for s in reg.values()
+        if s.gas == src.gas
+        and s.parser in ("smhi_csv", "smhi_xlsx", "klimatkollen_sector_json", "smhi_totals_xlsx")
+        and not (s.name == src.name and s.release == src.release)
+    ]
+    return max(same, key=lambda s: (s.published, s.release)) if same else None
+
+
+def checked_emission_tables(
+    src: Source, file: Path, *, raw: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """Parse an emissions file exactly as ``prepare`` does and validate it against the schemas and
+    their plausibility bounds (kommun names resolved through ``reference/kommuner.csv``). Raises
+    :class:`DataFileError` naming file, row and column; returns the kommun and regional rows."""
+    kom, regn = emission_tables(src, kommun_resolver(), file, raw)
+    validate_emission_tables(file, kom, regn)
+    return kom, regn
+
+
+def release_totals(src: Source, *, root: Path | None = None) -> pd.DataFrame | None:
+    """The kommun totals of a registered release (its raw file verified first), or None when the
+    release has no kommun rows."""
+    file = _raw(src, root)
+    kom, _ = emission_tables(src, kommun_resolver(), file)
+    return None if kom is None else kommun_totals(kom)
+
+
+def build_emissions(reg: dict[str, Source], resolver: KommunResolver, root: Path | None):
+    kommun_parts: list[tuple[Source, Path, pd.DataFrame]] = []
+    regional_parts: list[pd.DataFrame] = []
+    for _, src in sorted(reg.items()):
+        if src.parser not in EMISSION_PARSERS:
+            continue
+        file = _raw(src, root)
+        kom, regn = emission_tables(src, resolver, file)
+        validate_emission_tables(file, kom, regn)
+        if kom is not None:
+            kommun_parts.append((src, file, kom))
+        if regn is not None:
+            regional_parts.append(regn)
+    check_release_sequence(kommun_parts)
+    emissions = pd.concat([kom[EMISSION_COLUMNS] for _, _, kom in kommun_parts], ignore_index=True)
     emissions = emissions.sort_values(["release", "kommun_code", "level", "sector", "subsector", "year"]).reset_index(
         drop=True
     )
-    regional = pd.concat(regional_tables, ignore_index=True)
+    regional = pd.concat([r[REGIONAL_COLUMNS] for r in regional_parts], ignore_index=True)
     regional = regional.sort_values(["release", "region_code", "level", "sector", "subsector", "year"]).reset_index(
         drop=True
     )
@@ -295,11 +438,11 @@ def build_emissions(reg: dict[str, Source], resolver: KommunResolver, root: Path
 def build_population(reg, resolver, root):
     s1 = reg["scb_population_series"]
     f1 = _raw(s1, root)
-    series = _attach_codes(parsers.scb_population_series_xlsx(f1), resolver, f1)
+    series = _attach_codes(parse(s1, f1), resolver, f1)
     series["source"] = _cite(s1)
     s2 = reg["scb_population_2024"]
     f2 = _raw(s2, root)
-    latest = parsers.scb_population_2024_xlsx(f2)
+    latest = parse(s2, f2)
     latest["kommun"] = latest["kommun_code"].map(resolver.by_code)
     latest["source"] = _cite(s2)
     cols = ["kommun_code", "kommun", "year", "population", "source", "_row"]
@@ -318,7 +461,7 @@ def build_population(reg, resolver, root):
 def build_land_area(reg, resolver, root):
     src = reg["scb_area"]
     f = _raw(src, root)
-    raw = parsers.scb_area_xlsx(f)
+    raw = parse(src, f)
     raw["kommun"] = raw["kommun_code"].map(resolver.by_code)
     raw["source"] = _cite(src)
     cols = ["kommun_code", "kommun", "year", "land_km2", "source"]
@@ -332,8 +475,8 @@ def build_land_use(reg, resolver, root):
 
     src = reg["scb_landuse"]
     f = _raw(src, root)
-    raw = _attach_codes(parsers.scb_landuse_csv(f), resolver, f)
-    meta = parsers.scb_landuse_meta_xml(_raw(reg["scb_landuse_meta"], root))
+    raw = _attach_codes(parse(src, f), resolver, f)
+    meta = parse(reg["scb_landuse_meta"], _raw(reg["scb_landuse_meta"], root))
     raw = raw.merge(meta, on="land_use_class", how="left")
     raw["land_use_class_en"] = raw["land_use_class_en"].fillna(raw["land_use_class"])
     raw["source"] = _cite(src)
@@ -366,7 +509,7 @@ def _point_in_kommun(lat: pd.Series, lon: pd.Series) -> pd.Series:
 def build_ets(reg, resolver, root):
     si, sc = reg["eu_ets_installations"], reg["eu_ets_compliance"]
     fi, fc = _raw(si, root), _raw(sc, root)
-    inst = parsers.eu_ets_installations_csv(fi)
+    inst = parse(si, fi)
     inst = inst[inst["country_id"] == "SE"].copy()
     lat = pd.to_numeric(inst["latitudegoogle"], errors="coerce")
     lon = pd.to_numeric(inst["longitudegoogle"], errors="coerce")
@@ -401,7 +544,7 @@ def build_ets(reg, resolver, root):
     out = out.sort_values("installation_id").reset_index(drop=True)
     out["kommun_code"] = out["kommun_code"].astype("string")
     out["kommun"] = out["kommun"].astype("string")
-    comp = parsers.eu_ets_compliance_csv(fc)
+    comp = parse(sc, fc)
     comp = comp[comp["installation_id"].str.startswith("SE_")].copy()
     em = pd.DataFrame(
         {
@@ -432,7 +575,7 @@ def build_ets(reg, resolver, root):
 def build_swedish_emissions(reg, resolver, root):
     src = reg["swedish_emissions_2026"]
     f = _raw(src, root)
-    tabs = parsers.swedish_emissions_xlsx(f)
+    tabs = parse(src, f)
     lul = tabs["lulucf"].assign(source=_cite(src) + "; Naturvårdsverket, Sveriges utsläpp och upptag av växthusgaser")
     lul = (
         lul[lul["region"] == "Sverige"][["year", "t_co2", "source"]].dropna().sort_values("year").reset_index(drop=True)
@@ -456,11 +599,11 @@ def build_swedish_emissions(reg, resolver, root):
 
 def build_kolada(reg, root):
     sa, sg = reg["kolada_avfall"], reg["kolada_ghg"]
-    waste = parsers.kolada_avfall_csv(_raw(sa, root))
+    waste = parse(sa, _raw(sa, root))
     waste["unit"] = waste["indicator"].str.extract(r",\s*([^,]+)$", expand=False).fillna("")
     waste["source"] = _cite(sa)
     waste = waste.drop(columns="_row").sort_values(["year", "indicator"]).reset_index(drop=True)
-    ghg = parsers.kolada_ghg_csv(_raw(sg, root)).drop(columns="_row")
+    ghg = parse(sg, _raw(sg, root)).drop(columns="_row")
     ghg["source"] = _cite(sg)
     ghg = ghg.sort_values(["region_code", "year", "indicator"]).reset_index(drop=True)
     return waste, ghg
@@ -473,7 +616,7 @@ TABLES = list(config.TABLES)
 
 def build_all(*, root: Path | None = None) -> dict[str, pd.DataFrame]:
     """Parse and validate every raw source; return the tidy tables (nothing written)."""
-    reg = registry()
+    reg = registry(root)
     kommuner = build_kommuner(reg, root)
     resolver = KommunResolver(kommuner)
     emissions, regional, cons = build_emissions(reg, resolver, root)
@@ -501,7 +644,7 @@ def build_all(*, root: Path | None = None) -> dict[str, pd.DataFrame]:
 def input_manifest(root: Path | None = None) -> dict:
     """sha256 and provenance of every raw input (what ``prepare`` read)."""
     out = {}
-    for name, src in sorted(registry().items()):
+    for name, src in sorted(registry(root).items()):
         try:
             prov = read_provenance(src, root)
         except DataFileError:
@@ -514,7 +657,7 @@ def input_manifest(root: Path | None = None) -> dict:
 
 def is_up_to_date(*, raw_root: Path | None = None, out_dir: Path | None = None) -> bool:
     """True when every table exists and was built from exactly the raw files now in data/raw by the
-    same package code."""
+    same package code (and every raw file still has the sha256 of its provenance record)."""
     out_dir = out_dir or config.processed_dir()
     mpath = out_dir / "manifest.json"
     if not mpath.is_file() or not all((out_dir / f"{t}.parquet").is_file() for t in TABLES):
@@ -524,7 +667,10 @@ def is_up_to_date(*, raw_root: Path | None = None, out_dir: Path | None = None) 
         return False  # the parsers or schemas changed
     built = manifest.get("inputs", {})
     now = input_manifest(raw_root)
-    return {k: v.get("sha256") for k, v in built.items()} == {k: v.get("sha256") for k, v in now.items()}
+    if {k: v.get("sha256") for k, v in built.items()} != {k: v.get("sha256") for k, v in now.items()}:
+        return False
+    # a raw file changed behind its provenance record: not up to date, so prepare runs and refuses it
+    return raw_files_intact(raw_root)
 
 
 def prepare(

@@ -100,13 +100,14 @@ def test_prepare_is_deterministic(tmp_path):
 
 
 def test_malformed_raw_file_fails_clearly_and_keeps_previous_tables(tmp_path):
-    """A malformed raw file stops prepare with file, row, column and value; the tables already in
-    data/processed stay as they were."""
+    """A raw file changed after it was fetched stops prepare before it is parsed (its sha256 no
+    longer matches the provenance record); the parser itself names file, row, column and value; the
+    tables already in data/processed stay as they were."""
     import shutil
 
     from borlange_analysis import config
     from borlange_analysis.errors import DataFileError
-    from borlange_analysis.ingest import prepare
+    from borlange_analysis.ingest import parsers, prepare
 
     raw = tmp_path / "raw"
     shutil.copytree(config.raw_dir(), raw)
@@ -117,6 +118,9 @@ def test_malformed_raw_file_fails_clearly_and_keeps_previous_tables(tmp_path):
     lines = landuse.read_text(encoding="utf-8").splitlines()
     lines[3] = lines[3].rsplit(",", 1)[0] + ",tre tusen"
     landuse.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(DataFileError, match=r"SCB_markanvandning\.csv: row 4, column 'X2015': value 'tre tusen'"):
+    with pytest.raises(DataFileError, match=r"SCB_markanvandning\.csv: the file changed after it was fetched"):
         prepare.prepare(raw_root=raw, out_dir=out)
     assert {p.name: p.read_bytes() for p in out.glob("*.parquet")} == before
+    assert not prepare.is_up_to_date(raw_root=raw, out_dir=out)
+    with pytest.raises(DataFileError, match=r"SCB_markanvandning\.csv: row 4, column 'X2015': value 'tre tusen'"):
+        parsers.scb_landuse_csv(landuse)

@@ -73,19 +73,63 @@ def test_network_failure_is_clear(tmp_path, monkeypatch):
     assert not src.raw_path(tmp_path / "raw").exists()
 
 
-def test_fetch_latest_records_hash_and_registers_release(tmp_path, monkeypatch):
-    def fake_download(url, tmp, name):
-        tmp.write_bytes(b"excel bytes")
+def test_download_of_a_source_has_a_deadline(tmp_path, loopback, monkeypatch):
+    """An ordinary source from a server that trickles bytes: stopped at --timeout, no .part left."""
+    monkeypatch.delenv("BORLANGE_DATA_MIRROR", raising=False)
+    _, src = _src(tmp_path, b"x")
+    url = loopback.set("/slow.csv", loopback.Route(b"a;b\n" * 100, trickle=0.2, trickle_max_s=15))
+    src = dataclasses.replace(src, url=url)
+    with pytest.raises(FetchError, match=r"source 'demo' .* did not finish within the deadline of 1 s"):
+        sources.fetch_source(src, root=tmp_path / "raw", timeout=1)
+    folder = src.raw_path(tmp_path / "raw").parent
+    assert not src.raw_path(tmp_path / "raw").exists()
+    assert not [p for p in folder.iterdir() if p.name.startswith(".part-")]
 
-    monkeypatch.setattr(sources, "_download", fake_download)
-    path = sources.fetch_latest("smhi", root=tmp_path, today="2026-11-27")
-    prov = json.loads(path.with_name(path.name + ".provenance.json").read_text())
-    assert prov["sha256"] == hashlib.sha256(b"excel bytes").hexdigest() and prov["sha256_expected"] is None
-    assert prov["release"] == "smhi-2026-11-27"
-    assert "smhi_latest_smhi-2026-11-27" in sources.latest_releases(tmp_path)
-    # the same bytes the next day are not a new release
-    again = sources.fetch_latest("smhi", root=tmp_path, today="2026-11-28")
-    assert again == path and len(sources.latest_releases(tmp_path)) == 1
+
+def test_interrupted_download_leaves_no_part_file(tmp_path, monkeypatch):
+    monkeypatch.delenv("BORLANGE_DATA_MIRROR", raising=False)
+    _, src = _src(tmp_path, b"x")
+
+    def interrupted(url, tmp, *, name, timeout):
+        tmp.write_bytes(b"half a file")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sources, "download", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        sources.fetch_source(src, root=tmp_path / "raw")
+    folder = src.raw_path(tmp_path / "raw").parent
+    assert not [p for p in folder.iterdir() if p.name.startswith(".part-")]
+
+
+def test_prepare_refuses_a_raw_file_changed_after_fetch(tmp_path):
+    """The bytes are checked against the provenance record before a parser sees them."""
+    from borlange_analysis.errors import DataFileError
+    from borlange_analysis.ingest import prepare
+
+    mirror, src = _src(tmp_path, b"year,a\n2020,1\n2021,2\n")
+    root = tmp_path / "raw"
+    path = sources.fetch_source(src, mirror=mirror, root=root)
+    assert prepare._raw(src, root) == path
+    path.write_bytes(b"year,a\n2020,1\n")  # cut at a line boundary
+    with pytest.raises(DataFileError) as exc_info:
+        prepare._raw(src, root)
+    msg = str(exc_info.value)
+    assert msg.startswith(f"{path}: the file changed after it was fetched") and "\n" not in msg
+    assert "`borlange-analysis fetch --force --source demo`" in msg
+
+
+def test_prepare_refuses_a_record_that_differs_from_the_registry(tmp_path):
+    from borlange_analysis.errors import DataFileError
+    from borlange_analysis.ingest import prepare
+
+    mirror, src = _src(tmp_path, b"a,b\n1,2\n")
+    root = tmp_path / "raw"
+    sources.fetch_source(src, mirror=mirror, root=root)
+    newer = dataclasses.replace(src, sha256="0" * 64)  # sources.toml now pins another file
+    with pytest.raises(
+        DataFileError, match=r"the registry \(sources.toml\) expects sha256 0000000000000000.*fetch --force"
+    ):
+        prepare._raw(newer, root)
 
 
 @pytest.fixture
