@@ -157,22 +157,17 @@ def require_co2(emissions: pd.DataFrame) -> None:
 
 
 def co2_release() -> str:
-    """The newest release whose emissions are CO2 only (``gas`` column "CO2"): what budgets use.
-
-    The one place that picks it (to be swapped for ``data.resolve_release("latest", gas="CO2")``
-    when the loader offers it). Today SMHI's release "2024" (data 1990-2022).
-    """
+    """The newest release whose emissions are CO2 only: what budgets use (today SMHI's release
+    "2024", data 1990-2022). Resolved by the loader, like every release."""
     from .. import data
 
-    em = data.load_table("emissions")
-    co2 = set(em.loc[em["gas"] == BUDGET_GAS, "release"].astype(str))
-    ordered = [r for r in data.releases() if r in co2]
-    if not ordered:
+    try:
+        return data.resolve_release("latest", gas=BUDGET_GAS)
+    except UnknownValueError:
         raise DataFileError(
-            "No release of CO2-only emissions in data/processed/emissions.parquet: carbon budgets need one "
+            "No release of CO2-only emissions is prepared: carbon budgets need one "
             "(run `borlange-analysis fetch` and `borlange-analysis prepare`)."
-        )
-    return ordered[-1]
+        ) from None
 
 
 def _data_years(emissions: pd.DataFrame) -> tuple[int, int]:
