@@ -235,9 +235,8 @@ def tree(root: Path) -> dict[str, tuple[int, int]]:
     """relative path -> (size, mtime_ns) of every file under root."""
     if not root.exists():
         return {}
-    return {
-        str(p.relative_to(root)): (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(root.rglob("*")) if p.is_file()
-    }
+    files = [p for p in sorted(root.rglob("*")) if p.is_file()]
+    return {str(p.relative_to(root)): (p.stat().st_size, p.stat().st_mtime_ns) for p in files}
 
 
 def leftovers(*roots: Path) -> list[str]:

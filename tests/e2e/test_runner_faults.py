@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import json
 import subprocess
-import uuid
 from pathlib import Path
 
 import pytest
@@ -62,7 +61,10 @@ def _one_error_line(stderr: str, *words: str) -> str:
     return lines[0]
 
 
-@pytest.mark.parametrize("errno_name, text", [("ENOSPC", "No space left on device"), ("EROFS", "Read-only file system")])
+ERRORS = [("ENOSPC", "No space left on device"), ("EROFS", "Read-only file system")]
+
+
+@pytest.mark.parametrize("errno_name, text", ERRORS)
 @pytest.mark.parametrize("suffix, case", WRITE_POINTS, ids=[w[0] for w in WRITE_POINTS])
 def test_injected_oserror_at_every_write_point(tmp_path_factory, tmp_path, suffix, case, errno_name, text):
     env = copy_env(base_set(tmp_path_factory), tmp_path)
