@@ -47,8 +47,10 @@ class Holder:
             return True  # another machine: cannot tell, assume it runs
         try:
             proc = psutil.Process(self.pid)
+            if proc.status() == psutil.STATUS_ZOMBIE:
+                return False
             return not self.create_time or abs(proc.create_time() - self.create_time) < 1.0
-        except (psutil.NoSuchProcess, psutil.AccessDenied, ValueError):
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess, ValueError):
             return False
 
 

@@ -35,6 +35,14 @@ FAILED_DIR = "_failed"
 SET_FILES = ("index.html", "summary.json")
 
 
+def root_index_name(language: str) -> str:
+    """The top-level index of a language: ``index.html`` for the default language, else
+    ``index.<language>.html``."""
+    from .. import config
+
+    return "index.html" if language == config.DEFAULT_LANGUAGE else f"index.{language}.html"
+
+
 def record_path(folder: Path, name: str) -> Path:
     return folder / f"{name}{RECORD_SUFFIX}"
 
@@ -281,7 +289,7 @@ def compose_set(folder: Path, *, notebook_order: list[str], public_only: bool = 
     if years:
         meta += " · " + i18n.t("site.index_year", lang, year=", ".join(fmt.year(y) for y in years))
     everything = html.escape(i18n.t("site.all_kommuner", lang))
-    up = f'<nav class="site"><a href="../../../index.html">← {everything}</a></nav>\n'
+    up = f'<nav class="site"><a href="../../../{root_index_name(lang)}">← {everything}</a></nav>\n'
     page = (
         f'<!doctype html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

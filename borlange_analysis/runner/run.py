@@ -363,7 +363,10 @@ class _Session:
         inflight.pop(event.task.key, None)
         job = by_key[event.task.key]
         if event.kind == "crashed":
-            if event.task.attempt < 2 and not self.trap.stopped:
+            if self.trap.stopped:  # the signal reached the worker too: stopped, not failed
+                self._record(job, Result(job.name, "interrupted", attempts=event.task.attempt))
+                return
+            if event.task.attempt < 2:
                 self.ui.notice(f"{job.name}: {event.detail}; retrying once on a fresh worker")
                 queue.appendleft(event.task.retry())
                 return

@@ -36,9 +36,7 @@ LATEST = "latest"
 LAST_RUN = "last-run.json"
 
 
-def index_name(language: str) -> str:
-    """``index.html`` for the default language, ``index.<language>.html`` for the others."""
-    return "index.html" if language == config.DEFAULT_LANGUAGE else f"index.{language}.html"
+index_name = publish.root_index_name
 
 
 def set_folders(root: Path) -> list[Path]:
