@@ -78,8 +78,8 @@ def test_public_confidential_public_confidential(tmp_path_factory, tmp_path):
     assert_consistent(env.out)
     assert not leftovers(env.out, env.secret)
 
-    # 4. and a plain run of everything keeps it that way
-    res = env.run("--notebook", "overview", "--notebook", "partner")
+    # 4. and a plain run of both notebooks keeps it that way
+    res = env.run("--notebook", "overview", "--notebook", "partner", "--partner", "ssab", "--partner", SECRET_ID)
     assert res.returncode == 0, res.stdout + res.stderr
     assert grep(env.out, *NEEDLES) == []
     assert (secret_set / f"{PAGE}.html").is_file()

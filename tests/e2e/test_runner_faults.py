@@ -86,6 +86,8 @@ def test_injected_oserror_at_every_write_point(tmp_path_factory, tmp_path, suffi
         assert "reports:" not in res.stdout, "no kernel started"
     assert not [p for p in leftovers(env.out, env.secret) if ".tmp-" in p], "the helper removes its temporaries"
     assert_consistent(env.out)
+    if errno_name != "ENOSPC":
+        return  # the code path does not depend on the errno: one recovery run per write point is enough
     # the next run, with the disk fine again, cleans up and completes
     res = env.run(*[a for a in args if a != "--force"])
     assert res.returncode == 0, res.stdout + res.stderr
