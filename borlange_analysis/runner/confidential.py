@@ -182,7 +182,7 @@ def _move_legacy(public_root: Path, secret_root: Path) -> list[Withdrawal]:
     the public tree: move such folders to the confidential root."""
     import shutil
 
-    out = []
+    out: list[Withdrawal] = []
     if not public_root.is_dir():
         return out
     for old in sorted(public_root.glob(f"*/*/{LEGACY_FOLDER}")):

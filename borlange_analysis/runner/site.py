@@ -41,7 +41,7 @@ index_name = publish.root_index_name
 
 def set_folders(root: Path) -> list[Path]:
     """Every set folder ``<root>/<kommun>/<release>/<language>/`` that holds records or an index."""
-    out = []
+    out: list[Path] = []
     root = Path(root)
     if not root.is_dir():
         return out
