@@ -375,6 +375,11 @@ class _Session:
             outcome["failed_notebook"] = str(kernels_crash_notebook(job, self._stage(job), note))
         else:
             outcome = event.outcome
+            if self.trap.stopped and outcome.get("status") != "built" and not outcome.get("errno"):
+                # a kernel killed by the same signal (systemd stops every process): not a failure
+                self._record(job, Result(job.name, "interrupted", attempts=event.task.attempt))
+                shutil.rmtree(self._stage(job), ignore_errors=True)
+                return
         self._finish_job(job, outcome, attempts=event.task.attempt)
 
     def _finish_job(self, job: Job, outcome: dict[str, Any], *, attempts: int) -> None:

@@ -148,6 +148,7 @@ class Env:
             text=True,
             env=self.env(**extra),
             cwd=ROOT,
+            start_new_session=True,  # its own process group, as a command started from a terminal
         )
 
     def wait_for_pause(self, proc: subprocess.Popen[str], timeout: float = 180) -> None:
@@ -320,7 +321,12 @@ def grep(root: Path, *needles: str) -> list[str]:
 
 
 def stop(proc: subprocess.Popen[str], signum: int, timeout: float = 120) -> tuple[int, str, str]:
-    proc.send_signal(signum)
+    """SIGINT goes to the whole process group (Ctrl-C in a terminal: the workers get it too);
+    SIGTERM to the command only (``timeout``, ``kill``)."""
+    if signum == signal.SIGINT:
+        os.killpg(proc.pid, signum)
+    else:
+        proc.send_signal(signum)
     out, err = proc.communicate(timeout=timeout)
     return proc.returncode, out, err
 
