@@ -126,3 +126,21 @@ def test_killed_worker_is_retried_once_and_fails_only_its_report(tmp_path_factor
     res = env.run("--notebook", "partner", "--partner", "ssab", "--force")
     assert res.returncode == 0
     assert records(folder)["partner-ssab"].get("last_failure") is None or not failed.exists()
+
+
+def test_sigterm_to_every_process_like_systemd(tmp_path_factory, tmp_path):
+    """systemd stops a service by sending SIGTERM to every process of it, kernels included."""
+    env = copy_env(base_set(tmp_path_factory), tmp_path)
+    proc = env.spawn(*PARTNERS, "--force", "--jobs", "2", BORLANGE_TEST_PAUSE_AT="kernels", RUNNER_TEST_SLEEP="30")
+    env.wait_for_pause(proc)
+    everyone = env.processes()
+    assert len(everyone) >= 3, "the command, a worker and its kernel"
+    for p in everyone:
+        p.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 143, out + err
+    assert _counts(out)[0] == 0 and "Traceback" not in out + err
+    assert not (env.out / SET / "_failed").exists(), "stopped reports are not failures"
+    env.assert_no_orphans()
+    assert_consistent(env.out)
+    _rerun_completes(env)
