@@ -95,17 +95,35 @@ def prepare(
         _fail(exc)
 
 
+_BUDGET_METHOD_HELP = (
+    "Carbon budget method: 'cemus' (the project's own, the default: a national budget from "
+    "--budget-preset shared by --budget-regime, on the newest CO2 release) or 'klimatkollen-2024' "
+    "(Klimatkollen's 2024 method, exact: its own fixed national budget of 80 Mt CO2 from 2024 less "
+    "80 x 55/285 Mt, SMHI's CO2 release 2024, grandfathering; presets and regimes do not apply)."
+)
+
+
 @app.command()
 def indicators(
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write (.csv, .parquet or .json).")] = Path(
         "indicators.csv"
     ),
     release: Annotated[str, typer.Option(help="SMHI release, or 'latest'.")] = "latest",
-    current_year: Annotated[int, typer.Option(help="The analysis year (estimates run up to it).")] = 2026,
+    current_year: Annotated[
+        int | None, typer.Option(help="The analysis year (estimates run up to it). Default: this calendar year.")
+    ] = None,
     method: Annotated[str, typer.Option(help="Trend method: median (Klimatkollen) or ols.")] = "median",
+    budget_method: Annotated[str, typer.Option(help=_BUDGET_METHOD_HELP)] = config.DEFAULTS.budget_method,
     budget_preset: Annotated[
-        str, typer.Option(help="Carbon budget preset (see data/budget_presets.csv).")
-    ] = "cemus_1.7C",
+        str | None,
+        typer.Option(
+            help="National budget preset of the 'cemus' method (reference/budget_presets.csv; default cemus_1.7C). "
+            "Refused with --budget-method klimatkollen-2024."
+        ),
+    ] = None,
+    budget_regime: Annotated[
+        str, typer.Option(help="How the 'cemus' budget is shared: grandfathering, per_capita or blend.")
+    ] = "grandfathering",
     per_sector: Annotated[bool, typer.Option(help="One row per kommun and sector (plus the total).")] = False,
     kommun: Annotated[list[str] | None, typer.Option(help="Only these kommuner (default all 290).")] = None,
     fmt: Annotated[
@@ -113,23 +131,52 @@ def indicators(
     ] = None,
     sinks: Annotated[bool, typer.Option(help="Add the sink and neutrality-balance columns.")] = True,
 ) -> None:
-    """Write every indicator for all kommuner (trend, Carbon Law, budget, targets, sinks)."""
+    """Write every indicator for all kommuner (trend, Carbon Law, budget, targets, sinks).
+
+    Metadata (release, gas, methods, preset, current year, version, data sha256): Parquet metadata or <file>.meta.json.
+
+    Every column with its unit: docs/data-dictionary.md.
+    """
     from . import data
+    from .analysis import budget as bud
     from .analysis import indicators as ind
+    from .analysis import trends
+    from .errors import ParameterError, UnknownValueError
 
     try:
+        # every option is checked before any work
+        bud.check_method(budget_method)
+        if method not in trends.METHODS:
+            raise UnknownValueError("trend method", method, trends.METHODS)
+        if budget_regime not in bud.REGIMES:
+            raise UnknownValueError("budget regime", budget_regime, bud.REGIMES)
+        if budget_preset is not None:
+            bud.preset(budget_preset)
+        if budget_method != "cemus" and (budget_preset is not None or budget_regime != "grandfathering"):
+            raise ParameterError(
+                f"--budget-preset and --budget-regime apply to budget method 'cemus' only; {budget_method!r} has "
+                "its own fixed national budget (80 Mt CO2 from 2024 less 80 x 55/285 Mt) shared by grandfathering."
+            )
+        fmt_name = (fmt or output.suffix.lstrip(".") or "csv").lower()
+        if fmt_name not in ind.FORMATS:
+            raise UnknownValueError("format", fmt_name, ind.FORMATS)
+        if kommun:
+            data.kommun_codes(kommun)
         data.ensure_prepared()
         table = ind.build_indicators(
             release=release,
             kommun=kommun,
-            current_year=current_year,
+            current_year=current_year if current_year is not None else config.default_current_year(),
             method=method,
+            budget_method=budget_method,
             budget_preset=budget_preset,
+            budget_regime=budget_regime,
             per_sector=per_sector,
             with_sinks=sinks,
         )
         ind.write_indicators(table, output, fmt)
-        console.print(f"wrote {len(table)} rows x {table.shape[1]} columns to {output}")
+        side = "" if fmt_name == "parquet" else f" (metadata: {ind.sidecar_path(output)})"
+        console.print(f"wrote {len(table)} rows x {table.shape[1]} columns to {output}{side}")
     except BorlangeError as exc:
         _fail(exc)
 

@@ -235,16 +235,16 @@ def load_population(kommun=None, *, year: int | None = None) -> pd.DataFrame:
 
 def population_for(years: Iterable[int], kommun=None) -> pd.DataFrame:
     """Population per kommun for each requested year: the SCB value for that year, else the
-    nearest year available (column ``population_year`` says which was used)."""
+    nearest year available (column ``population_year`` says which was used; the rule is
+    :func:`borlange_analysis.analysis.descriptives.nearest_year`)."""
+    from .analysis.descriptives import nearest_year
+
     pop = _filter_kommun(load_table("population"), kommun)
-    out = []
-    for y in sorted(set(int(v) for v in years)):
-        pick = pop.assign(dist=(pop["year"] - y).abs()).sort_values(["kommun_code", "dist", "year"])
-        pick = pick.drop_duplicates("kommun_code")
-        out.append(
-            pick.assign(population_year=pick["year"], year=y)[["kommun_code", "year", "population", "population_year"]]
-        )
-    return pd.concat(out, ignore_index=True)
+    codes = sorted(pop["kommun_code"].unique())
+    wanted = pd.DataFrame(
+        [(c, y) for y in sorted(set(int(v) for v in years)) for c in codes], columns=["kommun_code", "year"]
+    )
+    return nearest_year(pop, wanted, value="population")
 
 
 def load_land_area(kommun=None) -> pd.DataFrame:
@@ -300,8 +300,9 @@ def provenance() -> pd.DataFrame:
     return pd.DataFrame(rows)[["source", "publisher", "release", "retrieved_at", "sha256", "url", "licence"]]
 
 
-def data_fingerprint() -> str:
-    """A short hash of the processed inputs (sha256 of the manifest): changes when data changes."""
+def data_sha256() -> str:
+    """sha256 over the checksums of every raw input the processed tables were built from (from
+    ``data/processed/manifest.json``): changes when any input changes. Cited in output metadata."""
     import hashlib
 
     path = config.processed_dir() / "manifest.json"
@@ -309,4 +310,9 @@ def data_fingerprint() -> str:
         raise _missing(path)
     data = json.loads(path.read_text(encoding="utf-8"))
     key = json.dumps({k: v.get("sha256") for k, v in data["inputs"].items()}, sort_keys=True)
-    return hashlib.sha256(key.encode()).hexdigest()[:16]
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def data_fingerprint() -> str:
+    """The first 16 hex digits of :func:`data_sha256`."""
+    return data_sha256()[:16]

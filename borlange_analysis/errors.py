@@ -26,6 +26,11 @@ def nearest(value: str, choices: Iterable[str], n: int = 3) -> list[str]:
 class BorlangeError(Exception):
     """Base class for the package's own errors."""
 
+    def _render_traceback_(self) -> list[str]:
+        """In a notebook (IPython), show the message only, not a traceback: these errors are about
+        the user's input or data, and the message says what is wrong and what is valid."""
+        return [str(self)]
+
 
 class UnknownValueError(BorlangeError, ValueError):
     """An unknown kommun, sector, release, year, partner, method, ...

@@ -1,7 +1,8 @@
 """Analytics: pure functions from tables to tables and numbers (never sentences, never files).
 
 Submodules load on first use: ``descriptives`` (shares, per capita, change, decomposition),
-``trends`` (Klimatkollen trend, Carbon Law), ``budget`` (carbon budgets), ``targets``, ``sinks``,
+``trends`` (Klimatkollen trend, Carbon Law), ``budget`` (carbon budgets, the project's method),
+``budget_klimatkollen`` (Klimatkollen's 2024 budget method), ``targets``, ``sinks``,
 ``facilities`` (EU ETS installations), ``ghg_accounting`` (scope 1/2/3), ``food_waste``,
 ``indicators`` (every indicator for all kommuner).
 """
@@ -13,6 +14,7 @@ from typing import Any
 
 _SUBMODULES = (
     "budget",
+    "budget_klimatkollen",
     "descriptives",
     "facilities",
     "food_waste",

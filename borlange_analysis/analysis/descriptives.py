@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError, UnknownValueError
-from .series import UNIT, series_keys
+from .series import UNIT, series_keys, unit_of
 
 _ID = ["release", "kommun_code", "kommun"]
 
@@ -39,38 +39,62 @@ def totals_and_shares(sector_emissions: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(ids + ["year", "sector"]).reset_index(drop=True)
 
 
+def nearest_year(
+    table: pd.DataFrame,
+    wanted: pd.DataFrame,
+    *,
+    value: str,
+    key: str = "kommun_code",
+    year_column: str | None = None,
+) -> pd.DataFrame:
+    """For each (``key``, ``year``) row of ``wanted``, the ``value`` of ``table`` in that year, else in
+    the nearest year ``table`` has for that key; on a tie (as far before as after) the earlier year.
+
+    The one nearest-year rule of the package (population, land area, ...). Returns ``wanted``'s
+    key and year with ``value`` and ``year_column`` (default ``<value>_year``: the year used).
+    Raises :class:`ParameterError` naming the keys ``table`` has no value for.
+    """
+    year_column = year_column or f"{value}_year"
+    want = wanted[[key, "year"]].drop_duplicates().reset_index(drop=True)
+    have = table[[key, "year", value]].dropna(subset=[value]).rename(columns={"year": "_have"})
+    missing = sorted(set(want[key]) - set(have[key]))
+    if missing:
+        raise ParameterError(f"no {value} data for {key} {', '.join(map(str, missing[:5]))}")
+    pairs = want.merge(have, on=key, how="left")
+    pairs["_dist"] = (pairs["_have"] - pairs["year"]).abs()
+    pick = pairs.sort_values([key, "year", "_dist", "_have"], kind="mergesort").drop_duplicates([key, "year"])
+    out = pick[[key, "year", value, "_have"]].rename(columns={"_have": year_column})
+    return want.merge(out, on=[key, "year"], how="left")
+
+
 def per_capita(emissions: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
-    """Emissions per inhabitant (t CO2e/person/yr). ``population`` has kommun_code, year,
-    population (SCB); years without population data use the nearest year (``population_year``)."""
-    pop = population[["kommun_code", "year", "population"]]
-    out = []
-    for code, g in emissions.groupby("kommun_code"):
-        p = pop[pop["kommun_code"] == code]
-        if p.empty:
-            raise ParameterError(f"no population data for kommun {code}")
-        near = p["year"].to_numpy()[np.abs(g["year"].to_numpy()[:, None] - p["year"].to_numpy()[None, :]).argmin(1)]
-        vals = p.set_index("year")["population"].reindex(near).to_numpy()
-        out.append(g.assign(population=vals, population_year=near))
-    res = pd.concat(out, ignore_index=True)
+    """Emissions per inhabitant (t/person/yr; t CO2e, or t CO2 for a CO2 series). ``population``
+    has kommun_code, year, population (SCB); years without population data use the nearest year
+    (:func:`nearest_year`, column ``population_year``)."""
+    pop = nearest_year(population, emissions, value="population")
+    res = emissions.drop(columns=["population", "population_year"], errors="ignore").merge(
+        pop, on=["kommun_code", "year"], how="left"
+    )
     res["t_co2e_per_capita"] = res["t_co2e"] / res["population"]
-    res["unit"] = "t CO2e per person"
+    res["unit"] = unit_of(emissions, " per person")
     return res
 
 
 def per_km2(emissions: pd.DataFrame, land_area: pd.DataFrame) -> pd.DataFrame:
-    """Emissions per km² of land (t CO2e/km²/yr), using SCB land area of the nearest year."""
-    latest = land_area.sort_values("year").groupby("kommun_code").tail(1)[["kommun_code", "land_km2", "year"]]
-    res = emissions.merge(latest.rename(columns={"year": "area_year"}), on="kommun_code", how="left")
-    if res["land_km2"].isna().any():
-        raise ParameterError("land area missing for some kommuner")
+    """Emissions per km² of land (t/km²/yr), using SCB's land area of the nearest year
+    (:func:`nearest_year`, column ``area_year``)."""
+    area = nearest_year(land_area, emissions, value="land_km2", year_column="area_year")
+    res = emissions.drop(columns=["land_km2", "area_year"], errors="ignore").merge(
+        area, on=["kommun_code", "year"], how="left"
+    )
     res["t_co2e_per_km2"] = res["t_co2e"] / res["land_km2"]
-    res["unit"] = "t CO2e per km2"
+    res["unit"] = unit_of(emissions, " per km2")
     return res
 
 
 def change_since(emissions: pd.DataFrame, base_year: int, year: int | None = None) -> pd.DataFrame:
     """Change from ``base_year`` to ``year`` (default: the last year of each series), per series:
-    base_value, value (t CO2e), change_t, change_pct (%)."""
+    base_value, value (t), change_t, change_pct (%; NaN when the base value is 0)."""
     keys = series_keys(emissions)
     _check_years(emissions, base_year)
     if year is not None:
@@ -86,18 +110,31 @@ def change_since(emissions: pd.DataFrame, base_year: int, year: int | None = Non
     out["change_t"] = out["value"] - out["base_value"]
     with np.errstate(divide="ignore", invalid="ignore"):
         out["change_pct"] = np.where(out["base_value"] != 0, 100 * out["change_t"] / out["base_value"], np.nan)
-    out["unit"] = UNIT
+    out["unit"] = unit_of(emissions)
     return out
 
 
-def annual_rate(emissions: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
-    """Compound annual rate of change between two years (share per year; -0.03 = 3 % cut/yr)."""
-    if end <= start:
+def compound_rate(base_value, value, years) -> np.ndarray:
+    """The compound annual rate of change (share per year; -0.03 = 3 % cut/yr):
+    ``(value / base_value) ** (1 / years) - 1``.
+
+    The one rule of the package: defined when ``base_value > 0``, ``value >= 0`` and ``years > 0``;
+    NaN otherwise (a rate from or through zero or negative values has no compound meaning).
+    """
+    b, v, n = (np.asarray(x, dtype=float) for x in (base_value, value, years))
+    ok = (b > 0) & (v >= 0) & (n > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(ok, (np.where(ok, v, 1.0) / np.where(ok, b, 1.0)) ** (1 / np.where(ok, n, 1.0)) - 1, np.nan)
+
+
+def annual_rate(emissions: pd.DataFrame, start: int, end: int | None = None) -> pd.DataFrame:
+    """Compound annual rate of change from ``start`` to ``end`` (default: the last year of each
+    series), per series: the :func:`change_since` columns and ``annual_rate`` (share per year,
+    :func:`compound_rate`)."""
+    if end is not None and end <= start:
         raise ParameterError(f"end year {end} must be after start year {start}")
     ch = change_since(emissions, start, end)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ok = (ch["base_value"] > 0) & (ch["value"] >= 0)
-        ch["annual_rate"] = np.where(ok, (ch["value"] / ch["base_value"]) ** (1 / (end - start)) - 1, np.nan)
+    ch["annual_rate"] = compound_rate(ch["base_value"], ch["value"], ch["year"] - start)
     return ch
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..errors import ParameterError, UnknownValueError
 from ..names import industry_sector
 
 
@@ -90,3 +91,91 @@ def partner_pathway(
         ],
         ignore_index=True,
     )
+
+
+# --- the kommun's verified EU ETS emissions and a plant's biogenic share ----------------------------
+
+
+def kommun_verified_ets(ets_emissions: pd.DataFrame, installations: pd.DataFrame) -> pd.DataFrame:
+    """Verified EU ETS emissions summed per kommun and year over the installations located in the
+    kommun (t CO2e, EUTL). Only years in which at least one of the kommun's installations reports
+    a value appear; installations without a kommun (aircraft operators, unmatched addresses) are
+    left out and counted in ``unmatched_installations`` per year.
+
+    Columns: kommun_code, year, verified_t_co2e, installations (number reporting), unmatched_installations.
+    """
+    em = ets_emissions.dropna(subset=["verified_t_co2e"])
+    em = em.merge(installations[["installation_id", "kommun_code"]], on="installation_id", how="left")
+    unmatched = em[em["kommun_code"].isna()].groupby("year")["installation_id"].nunique()
+    out = (
+        em.dropna(subset=["kommun_code"])
+        .groupby(["kommun_code", "year"], as_index=False)
+        .agg(verified_t_co2e=("verified_t_co2e", "sum"), installations=("installation_id", "nunique"))
+    )
+    out["unmatched_installations"] = out["year"].map(unmatched).fillna(0).astype(int)
+    return out
+
+
+def plant_biogenic_share(
+    installation_id: str,
+    *,
+    fallback: tuple[float, float, float] = (0.5, 0.6, 0.7),
+) -> dict:
+    """The biogenic share of an EU ETS plant's flue-gas CO2, from data where they exist.
+
+    Fossil CO2 = the plant's latest verified emissions (EUTL). With Klimatbyrån's biogenic-CO2
+    estimate for the plant's kommun (data.load_biogenic_co2, latest year) the share is
+    biogenic / (biogenic + fossil), basis ``kommun_biogenic_co2_attributed_to_plant``: it attributes
+    all of the kommun's biogenic CO2 to this one plant and combines different years (caveats in
+    ``caveats``). Without biogenic data: the labelled assumption ``fallback`` (low, value, high),
+    basis ``assumption_waste_biogenic_share``. The low/high range spans the data estimate and the
+    assumption's range.
+
+    Returns a dict: installation_id, kommun_code, fossil_t_co2, fossil_year, biogenic_t_co2,
+    biogenic_year, biogenic_share, biogenic_share_low, biogenic_share_high, basis, caveats (list of
+    codes: ``kommun_total_not_plant``, ``years_differ``), source.
+    """
+    from .. import data
+
+    inst = data.load_ets_installations()
+    row = inst[inst["installation_id"] == installation_id]
+    if row.empty:
+        raise UnknownValueError("EU ETS installation", installation_id, sorted(inst["installation_id"]))
+    em = data.load_ets_emissions([installation_id]).dropna(subset=["verified_t_co2e"]).sort_values("year")
+    if em.empty:
+        raise ParameterError(f"EU ETS installation {installation_id} has no verified emissions in the EUTL extract")
+    fossil, fossil_year = float(em["verified_t_co2e"].iloc[-1]), int(em["year"].iloc[-1])
+    code = row["kommun_code"].iloc[0]
+    bio = data.load_biogenic_co2(code) if isinstance(code, str) and code else pd.DataFrame()
+    lo, val, hi = fallback
+    out = {
+        "installation_id": installation_id,
+        "kommun_code": code if isinstance(code, str) else "",
+        "fossil_t_co2": fossil,
+        "fossil_year": fossil_year,
+        "biogenic_t_co2": np.nan,
+        "biogenic_year": np.nan,
+        "biogenic_share": val,
+        "biogenic_share_low": lo,
+        "biogenic_share_high": hi,
+        "basis": "assumption_waste_biogenic_share",
+        "caveats": [],
+        "source": "assumption waste_biogenic_share (reference/sink_parameters.csv); EUTL verified emissions",
+    }
+    bio = bio.dropna(subset=["t_co2"]) if len(bio) else bio
+    if len(bio) and fossil + float(bio.sort_values("year")["t_co2"].iloc[-1]) > 0:
+        last = bio.sort_values("year").iloc[-1]
+        b, by = float(last["t_co2"]), int(last["year"])
+        share = b / (b + fossil)
+        out |= {
+            "biogenic_t_co2": b,
+            "biogenic_year": by,
+            "biogenic_share": share,
+            "biogenic_share_low": min(share, lo),
+            "biogenic_share_high": max(share, hi),
+            "basis": "kommun_biogenic_co2_attributed_to_plant",
+            "caveats": ["kommun_total_not_plant"] + (["years_differ"] if by != fossil_year else []),
+            "source": f"Klimatbyrån's biogenic CO2 for kommun {code} ({by}); EUTL verified emissions of "
+            f"{installation_id} ({fossil_year})",
+        }
+    return out

@@ -1,8 +1,15 @@
 """The food-waste (matsvinn) workshop: real waste series, national context and a scenario
 calculator for using the kommun's school kitchens also in the evenings and at weekends.
 
-Every factor is a named parameter in ``data/food_waste_parameters.csv`` with its source, or marked
-``assumption`` (for discussion in the workshop). Results are per year.
+Every factor is a named parameter in ``reference/food_waste_parameters.csv`` with its source, or
+marked ``assumption`` (for discussion in the workshop). Results are per year.
+
+Where the effect happens: the emissions avoided by wasting less food lie mostly **outside** the
+kommun's territory (food production: farming, processing and transport elsewhere and abroad); only
+the waste-treatment part (``territorial_share_of_avoided``) can fall inside it (SMHI sector Avfall).
+The extra evening meals cooked from purchased food have emissions of their own
+(``ef_meal_kg_co2e_per_meal``), also mostly outside the territory; the net effect subtracts them,
+less the share that only replaces meals the diners would have eaten anyway (``displaced_meal_share``).
 """
 
 from __future__ import annotations
@@ -13,6 +20,9 @@ import pandas as pd
 
 from .. import reference
 from ..errors import ParameterError, UnknownValueError
+
+OUTSIDE = "mostly_outside_territory"
+INSIDE = "mostly_inside_territory"
 
 
 @lru_cache(maxsize=1)
@@ -48,6 +58,14 @@ def school_kitchen_scenario(**overrides) -> pd.DataFrame:
     rescued food = that x rescuable share; meals from rescued food = rescued / portion size;
     emissions avoided = rescued food x emission factor; plus extra evening meals, revenue and jobs.
     Keyword arguments override parameters by name (unknown names fail with the list).
+
+    Fields (t CO2e/yr unless named otherwise): avoided_t_co2e_per_yr, split into
+    avoided_inside_territory_t_co2e_per_yr and avoided_outside_territory_t_co2e_per_yr;
+    saving_location (``mostly_outside_territory`` / ``mostly_inside_territory``);
+    extra_meals_t_co2e_per_yr (the extra meals' own emissions), displaced_meals_t_co2e_per_yr
+    (emissions of the meals they replace), net_t_co2e_per_yr (avoided - extra meals + displaced;
+    positive = net saving), net_effect (``net_saving`` / ``net_increase``),
+    net_if_all_displaced_t_co2e_per_yr (the net if every extra meal only replaced another meal).
     """
     p = defaults()
     for k, v in overrides.items():
@@ -56,8 +74,9 @@ def school_kitchen_scenario(**overrides) -> pd.DataFrame:
         if v is None or float(v) < 0:
             raise ParameterError(f"{k} must be a non-negative number, got {v}")
         p[k] = float(v)
-    if p["rescuable_share"] > 1:
-        raise ParameterError(f"rescuable_share is a share and cannot exceed 1 (got {p['rescuable_share']})")
+    for share in ("rescuable_share", "territorial_share_of_avoided", "displaced_meal_share"):
+        if p[share] > 1:
+            raise ParameterError(f"{share} is a share and cannot exceed 1 (got {p[share]})")
     if p["portion_kg"] <= 0:
         raise ParameterError("portion_kg must be positive")
     waste_kg = (
@@ -70,6 +89,11 @@ def school_kitchen_scenario(**overrides) -> pd.DataFrame:
     meals_rescued = rescued_kg / p["portion_kg"]
     extra_meals = p["school_kitchens"] * p["extra_meals_per_kitchen_evening"] * p["evenings_per_year"]
     meals = meals_rescued + extra_meals
+    avoided = rescued_kg * p["ef_food_kg_co2e_per_kg"] / 1000
+    inside = avoided * p["territorial_share_of_avoided"]
+    extra_t = extra_meals * p["ef_meal_kg_co2e_per_meal"] / 1000
+    displaced_t = extra_t * p["displaced_meal_share"]
+    net = avoided - extra_t + displaced_t
     return pd.DataFrame(
         [
             {
@@ -80,7 +104,15 @@ def school_kitchen_scenario(**overrides) -> pd.DataFrame:
                 "meals_total": meals,
                 "revenue_sek_per_yr": meals * p["meal_price_sek"],
                 "jobs_full_time": meals / p["meals_per_job"] if p["meals_per_job"] > 0 else float("nan"),
-                "avoided_t_co2e_per_yr": rescued_kg * p["ef_food_kg_co2e_per_kg"] / 1000,
+                "avoided_t_co2e_per_yr": avoided,
+                "avoided_inside_territory_t_co2e_per_yr": inside,
+                "avoided_outside_territory_t_co2e_per_yr": avoided - inside,
+                "saving_location": OUTSIDE if inside <= avoided / 2 else INSIDE,
+                "extra_meals_t_co2e_per_yr": extra_t,
+                "displaced_meals_t_co2e_per_yr": displaced_t,
+                "net_t_co2e_per_yr": net,
+                "net_effect": "net_saving" if net >= 0 else "net_increase",
+                "net_if_all_displaced_t_co2e_per_yr": avoided,
             }
         ]
     )

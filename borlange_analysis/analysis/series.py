@@ -24,6 +24,13 @@ KEY_CANDIDATES = (
 UNIT = "t CO2e"
 
 
+def unit_of(frame: pd.DataFrame, per: str = "") -> str:
+    """Unit of a table's ``t_co2e`` column: "t CO2" when its ``gas`` column says CO2 only, else
+    "t CO2e" (all greenhouse gases, GWP100 AR5); ``per`` is appended (" per person")."""
+    gases = {str(g) for g in frame["gas"].unique()} if "gas" in frame.columns else set()
+    return (f"t {gases.pop()}" if len(gases) == 1 else UNIT) + per
+
+
 def series_keys(frame: pd.DataFrame) -> list[str]:
     return [c for c in KEY_CANDIDATES if c in frame.columns]
 

@@ -24,6 +24,7 @@ All emissions are t CO2e/yr (SMHI, GWP100 AR5); every result carries unit, relea
 
 from __future__ import annotations
 
+import calendar
 import datetime as _dt
 
 import numpy as np
@@ -31,7 +32,7 @@ import pandas as pd
 
 from .. import config
 from ..errors import ParameterError, UnknownValueError
-from .series import UNIT, long_from_matrix, series_keys, to_matrix
+from .series import long_from_matrix, series_keys, to_matrix, unit_of
 
 #: Default analysis year: the calendar year of the run (``config.default_current_year``); pass
 #: ``current_year`` explicitly for reproducible results.
@@ -99,13 +100,36 @@ def quantreg_irls(
     return beta[:, 0], beta[:, 1]
 
 
-def _fractional_year_to_date(value: float) -> str | None:
-    if value is None or not np.isfinite(value) or not 1 <= value < 9999:
+_DAYS_PER_400_YEARS = 146_097  # the Gregorian calendar repeats every 400 years
+
+
+def iso_date_from_ordinal(ordinal: int) -> str:
+    """ISO 8601 date of a proleptic Gregorian day number (``date.toordinal()``, 1 = 0001-01-01).
+
+    Dates after 9999-12-31 are written in ISO 8601's expanded form, ``+YYYYY-MM-DD``: a date is
+    given however late it is (a slow trend can reach net zero centuries from now)."""
+    ordinal = int(ordinal)
+    cycles = 0
+    top = _dt.date.max.toordinal()
+    if ordinal > top:
+        cycles = (ordinal - top) // _DAYS_PER_400_YEARS + 1
+        ordinal -= cycles * _DAYS_PER_400_YEARS
+    day = _dt.date.fromordinal(ordinal)
+    year = day.year + 400 * cycles
+    return day.isoformat() if year <= 9999 else f"+{year}-{day.month:02d}-{day.day:02d}"
+
+
+def fractional_year_to_date(value: float | None) -> str | None:
+    """The date a fractional year falls on: year ``floor(value)``, plus the fraction of that
+    calendar year's days (365 or 366), rounded down to a whole day. ``2035.0`` is 2035-01-01.
+    None for NaN, infinity or a year before 1; years after 9999 as in :func:`iso_date_from_ordinal`."""
+    if value is None or not np.isfinite(value) or value < 1:
         return None
     year = int(np.floor(value))
-    start = _dt.date(year, 1, 1)
-    days = (_dt.date(year + 1, 1, 1) - start).days
-    return (start + _dt.timedelta(days=int(np.floor((value - year) * days)))).isoformat()
+    days = 366 if calendar.isleap(year) else 365
+    cycles = max(0, (year - 9999) // 400 + 1) if year > 9999 else 0
+    jan1 = _dt.date(year - 400 * cycles, 1, 1).toordinal() + cycles * _DAYS_PER_400_YEARS
+    return iso_date_from_ordinal(jan1 + int(np.floor((value - year) * days)))
 
 
 def fit_trend(
@@ -164,7 +188,7 @@ def fit_trend(
     out["method"] = (
         "median regression (statsmodels QuantReg q=0.5, IRLS)" if method == "median" else "ordinary least squares"
     )
-    out["unit"] = UNIT
+    out["unit"] = unit_of(emissions)
     return out
 
 
@@ -176,6 +200,21 @@ def trend_value(fit: pd.DataFrame, years) -> np.ndarray:
         years[None, :] - fit["last_year"].to_numpy()[:, None]
     )
     return np.maximum(v, 0.0)
+
+
+def carbon_law_path(e0, years, *, current_year: int, rate: float = CARBON_LAW_RATE) -> np.ndarray:
+    """The Carbon Law pathway: yearly values ``E0 * (1 - rate) ** (year - current_year)``.
+
+    ``e0`` is one value or an array of current-year values (one per series, t/yr); returns an
+    array [series x years]. The one implementation of the Carbon Law in the package: the totals of
+    :func:`pathways` and the lines of :func:`pathway_years` both come from it. The values are
+    yearly emissions (each the emissions of its calendar year), so their plain sum is the total.
+    """
+    if not 0 < rate < 1:
+        raise ParameterError(f"carbon_law_rate must be between 0 and 1 (a share per year), got {rate}")
+    e = np.atleast_1d(np.asarray(e0, dtype=float))
+    n = np.asarray(years, dtype=float) - current_year
+    return e[:, None] * (1 - rate) ** n[None, :]
 
 
 def pathways(
@@ -222,14 +261,14 @@ def pathways(
     proj[:, 0] = e0
     out[f"projection_{end_year}"] = proj[:, -1]
     out["total_trend"] = proj.sum(1)
-    law = e0[:, None] * (1 - carbon_law_rate) ** (proj_years - current_year)[None, :]
+    law = carbon_law_path(e0, proj_years, current_year=current_year, rate=carbon_law_rate)
     out["total_carbon_law"] = law.sum(1)
     out["on_track"] = out["total_trend"] <= out["total_carbon_law"]
     slope = fit["slope"].to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         nz = np.where(slope < 0, last - fit["last_value"].to_numpy() / slope, np.nan)
     out["net_zero_year"] = nz
-    out["net_zero_date"] = [_fractional_year_to_date(v) for v in nz]
+    out["net_zero_date"] = [fractional_year_to_date(v) for v in nz]
     out["carbon_law_rate"] = carbon_law_rate
     out["current_year"] = current_year
     out["end_year"] = end_year
@@ -270,8 +309,10 @@ def pathway_years(
     t = t[t["year"].to_numpy() >= last_by]
     parts.append(t)
     law_years = np.arange(current_year, end_year + 1)
-    law = summary["current_value"].to_numpy()[:, None] * (1 - carbon_law_rate) ** (law_years - current_year)[None, :]
+    law = carbon_law_path(
+        summary["current_value"].to_numpy(), law_years, current_year=current_year, rate=carbon_law_rate
+    )
     parts.append(long_from_matrix(kf, law_years, law).assign(kind="carbon_law"))
     out = pd.concat(parts, ignore_index=True)
-    out["unit"] = UNIT
+    out["unit"] = unit_of(emissions)
     return out.sort_values(keys + ["kind", "year"]).reset_index(drop=True)

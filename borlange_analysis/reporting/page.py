@@ -120,9 +120,34 @@ class Page:
         text = self.t(key if "." in key else f"h.{key}")
         return Html(f'<h{level} id="{html.escape(key)}">{html.escape(text)}</h{level}>')
 
+    def heading_with(self, key: str, level: int = 2, **fields: Any) -> Html:
+        """A heading from the catalogue with fields filled in (``h.<key>`` of this page)."""
+        text = self.t(key if "." in key else f"h.{key}", **fields)
+        return Html(f'<h{level} id="{html.escape(key)}">{html.escape(text)}</h{level}>')
+
     def text(self, key: str, /, **fields: Any) -> Html:
         """A paragraph from the catalogue, filled with this page's fields."""
         return Html(Prose(key, self.t(key, **{**self.fields(), **fields})).html())
+
+    def metadata(self) -> dict[str, Any]:
+        """What a researcher citing a CSV copy needs: report, kommun, release, gas basis, GWP,
+        analysis year, parameters, package version and the checksum of the processed data."""
+        from .. import __version__, data
+
+        return {
+            "report": self.name,
+            "kommun": self.p.kommun,
+            "kommun_code": self.p.kommun_code,
+            "release": self.p.release,
+            "gas": self.p.gas,
+            "gwp": config.DEFAULTS.gwp_set,
+            "current_year": self.p.current_year,
+            "language": self.language,
+            "parameters": {k: v for k, v in self.p.values.items() if k != "tables_dir"},
+            "package_version": __version__,
+            "data_sha256": data.data_sha256(),
+            "publisher": "SMHI, Nationella emissionsdatabasen; see provenance.csv for every input",
+        }
 
     def fields(self) -> dict[str, Any]:
         """Fields every text of the page may use."""
@@ -136,7 +161,7 @@ class Page:
     def _table_html(self, table: Table) -> str:
         link = ""
         if self.p.tables_dir is not None and not table.is_empty:
-            table.write_csv(self.p.tables_dir)
+            table.write_csv(self.p.tables_dir, self.metadata())
             href = f"tables/{Path(self.p.tables_dir).name}/{table.name}.csv"
             link = f' · <a href="{html.escape(href)}">{html.escape(i18n.t("page.csv_link", self.language))}</a>'
         meta = html.escape(table.source) + link if table.source or link else ""
@@ -155,6 +180,11 @@ class Page:
         if isinstance(item, Table):
             return Html(self._table_html(item))
         return Html(item.html())
+
+    def show_all(self, names: Iterable[str]) -> Html:
+        """Display those of the named items the page has, in order (a page holds either a table or
+        the sentence that says why there is none)."""
+        return Html("".join(str(self.show(n)) for n in names if n in self.items))
 
     def footer(self) -> Html:
         """The provenance table (sources, releases, checksums, package version); hands the key data

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .. import i18n
-from .._io import atomic_write_text
+from .._io import atomic_write_json, atomic_write_text
 from ..i18n import fmt
 
 #: Column kinds and how many decimals their CSV copy keeps.
@@ -136,8 +136,32 @@ class Table:
         self.csv_frame().to_csv(buf, index=False, lineterminator="\n")
         return buf.getvalue()
 
-    def write_csv(self, folder: Path) -> Path:
-        return atomic_write_text(folder / f"{self.name}.csv", self.csv_text())
+    def columns_metadata(self) -> dict[str, dict[str, str]]:
+        """Per CSV column: what it holds (English header), its unit and kind."""
+        return {
+            c.csv_name(): {
+                "label": c.header("en"),
+                "unit": i18n.t(f"unit.{c.unit}", "en") if c.unit else "",
+                "kind": c.kind,
+            }
+            for c in self.columns
+        }
+
+    def write_csv(self, folder: Path, metadata: dict[str, Any] | None = None) -> Path:
+        """Write ``<name>.csv`` and, with ``metadata``, its sidecar ``<name>.csv.meta.json`` (release,
+        gas basis, analysis year, package version, data checksum, columns with units)."""
+        path = atomic_write_text(folder / f"{self.name}.csv", self.csv_text())
+        if metadata is not None:
+            atomic_write_json(
+                folder / f"{self.name}.csv.meta.json",
+                {
+                    **metadata,
+                    "table": self.name,
+                    "source": self.source,
+                    "columns": self.columns_metadata(),
+                },
+            )
+        return path
 
     def html(self, language: str) -> str:
         """The table as HTML (pandas Styler, stable id ``T_<name>``, cells escaped)."""

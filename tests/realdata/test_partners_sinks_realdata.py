@@ -35,15 +35,20 @@ def test_indicators_gain_sink_columns():
 
     ind = indicators.build_indicators()
     for col in (
-        "sink_top_down_t",
-        "sink_gain_loss_low_t",
-        "sink_gain_loss_central_t",
-        "sink_gain_loss_high_t",
-        "net_emissions_t",
-        "neutrality_gap_t",
+        "existing_sink_lulucf_area_share_t_co2",
+        "existing_sink_gain_loss_low_t_co2",
+        "existing_sink_gain_loss_t_co2",
+        "existing_sink_gain_loss_high_t_co2",
+        "existing_sink_gain_loss_sign",
+        "emissions_in_target_year_t_co2e",
+        "residual_allowed_t_co2e",
+        "neutrality_gap_no_measures_t_co2e",
     ):
         assert col in ind.columns and ind[col].notna().all(), col
-    assert (ind.sink_gain_loss_low_t <= ind.sink_gain_loss_central_t).all()
+    assert (ind.existing_sink_gain_loss_low_t_co2 <= ind.existing_sink_gain_loss_t_co2).all()
+    # the existing sink is never subtracted: the gap without measures is the trend in the target year
+    assert (ind.neutrality_gap_no_measures_t_co2e == ind.emissions_in_target_year_t_co2e).all()
+    assert "net_emissions_t" not in ind.columns
 
 
 def test_registry_installations_exist_in_the_eutl_extract():

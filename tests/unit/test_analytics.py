@@ -9,8 +9,8 @@ import statsmodels.api as sm
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from borlange_analysis.analysis import budget, targets
 from borlange_analysis.analysis import descriptives as emissions
+from borlange_analysis.analysis import targets
 from borlange_analysis.analysis import trends as pathways
 from borlange_analysis.errors import ParameterError, UnknownValueError
 from borlange_analysis.reporting import statements
@@ -153,92 +153,7 @@ def test_population_split_adds_up(e0, e1, p0, p1):
     )
 
 
-# --- budget ---------------------------------------------------------------------------------------
-
-
-def _two_kommuner():
-    a = _series([100, 60, 55, 50, 45, 40], code="0001", name="Alfa")
-    b = _series([300, 300, 300, 300, 300, 300], code="0002", name="Beta")
-    return pd.concat([a, b], ignore_index=True)
-
-
-def test_grandfathering_and_per_capita_shares():
-    tot = _two_kommuner()
-    g = budget.allocate_budget(tot, national_budget_t=1000, reference_years=[2024])
-    assert g.set_index("kommun_code").budget_t.to_dict() == pytest.approx(
-        {"0001": 1000 * 40 / 340, "0002": 1000 * 300 / 340}
-    )
-    pop = pd.DataFrame({"kommun_code": ["0001", "0002"], "population": [1, 3]})
-    p = budget.allocate_budget(tot, national_budget_t=1000, regime="per_capita", population=pop)
-    assert p.budget_t.tolist() == pytest.approx([250, 750])
-    bl = budget.allocate_budget(
-        tot, national_budget_t=1000, regime="blend", population=pop, weight=0.5, reference_years=[2024]
-    )
-    assert bl.budget_t.iloc[0] == pytest.approx(0.5 * 1000 * 40 / 340 + 0.5 * 250)
-
-
-def test_budget_spent_remaining_rate_and_runs_out():
-    tot = _two_kommuner()
-    r = budget.carbon_budget(
-        tot, national_budget_t=3400, reserved_t=0, start_year=2024, current_year=2024, reference_years=[2024]
-    ).set_index("kommun_code")
-    beta = r.loc["0002"]
-    assert beta.budget_t == pytest.approx(3000) and beta.spent_t == 0 and beta.remaining_budget_t == pytest.approx(3000)
-    assert beta.required_rate == pytest.approx(1 - np.exp(-300 / 3000))
-    # flat trend of 300 t/yr spends 3000 t in 10 years
-    assert beta.budget_runs_out == pytest.approx(2034)
-    alfa = r.loc["0001"]  # 40 t falling 5 t/yr: at most 40^2/(2*5) = 160 t more, budget 400 t -> never
-    assert np.isnan(alfa.budget_runs_out)
-
-
-def test_budget_already_spent():
-    tot = _two_kommuner()
-    r = budget.carbon_budget(
-        tot, national_budget_t=340, reserved_t=0, start_year=2020, current_year=2024, reference_years=[2024]
-    ).set_index("kommun_code")
-    beta = r.loc["0002"]  # 300 t budget, 300 t/yr from 2020: gone in 2021
-    assert beta.remaining_budget_t < 0 and beta.required_rate == 1.0
-    assert beta.budget_runs_out == pytest.approx(2021)
-
-
-@settings(max_examples=50, deadline=None)
-@given(st.floats(1, 1e6), st.floats(1, 1e8))
-def test_budget_pathway_never_spends_more_than_budget(e0, b):
-    path = budget.budget_pathway(e0, b, current_year=2026, end_year=2200)
-    # integral of the exponential over the horizon <= B (exact integral to infinity is B)
-    k = e0 / b
-    horizon = 2200 - 2026
-    assert e0 / k * (1 - np.exp(-k * horizon)) <= b * (1 + 1e-12)
-    assert np.trapezoid(path.t_co2e, path.year) <= b * (1 + 1e-9) + e0 * 0.5
-
-
-def test_negative_budget_and_unknown_regime_fail():
-    tot = _two_kommuner()
-    with pytest.raises(ParameterError, match="positive"):
-        budget.allocate_budget(tot, national_budget_t=-5)
-    with pytest.raises(UnknownValueError, match="Unknown budget regime 'fair'"):
-        budget.allocate_budget(tot, national_budget_t=5, regime="fair")
-    with pytest.raises(UnknownValueError, match="Unknown budget preset"):
-        budget.preset("cemus_2C")
-
-
-def test_exclude_point_sources():
-    em = pd.DataFrame(
-        {
-            "kommun_code": "0001",
-            "kommun": "A",
-            "level": "sector",
-            "sector": "Industri (energi + processer)",
-            "year": [2019, 2022],
-            "t_co2e": [1000.0, 900.0],
-            "source": "s",
-        }
-    )
-    ets = pd.DataFrame({"installation_id": ["X", "X"], "year": [2019, 2020], "verified_t_co2e": [700.0, 600.0]})
-    out = budget.exclude_point_sources(em, ["X"], ets_emissions=ets)
-    assert out.t_co2e.tolist() == [300.0, 300.0]  # 2022 uses the nearest year (2020)
-    with pytest.raises(UnknownValueError):
-        budget.exclude_point_sources(em, ["Y"], ets_emissions=ets)
+# --- budget: tests/unit/test_budget.py -----------------------------------------------------------
 
 
 # --- targets --------------------------------------------------------------------------------------

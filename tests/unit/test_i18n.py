@@ -125,3 +125,25 @@ def test_sector_labels_in_both_languages():
         assert i18n.sector_label(s, "sv") and i18n.sector_label(s, "en")
     assert i18n.sector_label("Transporter", "en") == "Transport"
     assert i18n.sector_label("Alla", "sv") == "Alla sektorer"
+
+
+def test_every_registry_text_is_in_both_catalogues():
+    """Partner names, facts, missing facts and levers of the shipped registry have texts in both languages."""
+    from borlange_analysis import partners
+
+    for lang in ("sv", "en"):
+        for p in partners.partners():
+            keys = [f"partner.{p['id']}.name"]
+            keys += [f"partner.{p['id']}.fact.{f['id']}" for f in p["facts"]]
+            keys += [f"partner.{p['id']}.missing.{m}" for m in p["missing"]]
+            keys += [f"partner.{p['id']}.lever.{lv['id']}" for lv in p["levers"]]
+            missing = [k for k in keys if not i18n.has(k, lang)]
+            assert missing == [], (lang, missing)
+
+
+def test_every_source_has_a_publisher_text():
+    from borlange_analysis.ingest.sources import registry
+
+    for lang in ("sv", "en"):
+        for name, src in registry().items():
+            assert i18n.has(f"source.{src.name}", lang), (lang, name)

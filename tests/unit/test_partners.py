@@ -36,19 +36,25 @@ def test_shipped_registry_has_the_ten_partners():
     ids = [p["id"] for p in partners.partners()]
     assert len(ids) == 10 and {"ssab", "borlange_energi", "hushagen", "tunabyggen", "maserfrakt"} <= set(ids)
     hushagen = partners.get_partner("hushagen")
-    assert not hushagen["facts"] and "Little is public" in hushagen["missing"][0]
+    assert not hushagen["facts"] and hushagen["missing"] == ["everything"]
     with pytest.raises(UnknownValueError, match="Did you mean 'ssab'"):
         partners.get_partner("sab")
 
 
-def _activity(rows):
-    return pd.DataFrame(rows, columns=["partner_id", "year", "activity", "amount", "unit", "note"]).assign(
-        _row=range(2, 2 + len(rows))
-    )
+def _activity(rows, use=None):
+    frame = pd.DataFrame(rows, columns=["partner_id", "year", "activity", "amount", "unit", "note"])
+    if use is not None:
+        frame["use"] = use
+    return frame.assign(_row=range(2, 2 + len(rows)))
+
+
+NO_BIO = pd.DataFrame(
+    {"activity": ["diesel"], "basis": ["bio_share"], "factor": [0.0], "factor_unit": ["share"], "source": ["test"]}
+)
 
 
 def test_diesel_10_m3_is_26_8_t_co2():
-    sc = ghg_accounting.scope_emissions(_activity([("x", 2024, "diesel", 10, "m3", "")]))
+    sc = ghg_accounting.scope_emissions(_activity([("x", 2024, "diesel", 10, "m3", "")], use="road"), NO_BIO)
     co2 = sc[sc.gas == "CO2"].t_gas.iloc[0]
     assert co2 == pytest.approx(8.4 * 43.0 * 74.1 / 1000) and round(co2, 1) == 26.8
     assert (sc.scope == 1).all() and sc.gwp_set.iloc[0] == "AR5GWP100"
@@ -60,7 +66,7 @@ def test_diesel_10_m3_is_26_8_t_co2():
     [(10, "m3"), (10, "m³"), (10000, "litre"), (8.4, "t"), (8400, "kg"), (361.2, "GJ"), (100.333333, "MWh")],
 )
 def test_unit_conversions_agree(amount, unit):
-    sc = ghg_accounting.scope_emissions(_activity([("x", 2024, "diesel", amount, unit, "")]))
+    sc = ghg_accounting.scope_emissions(_activity([("x", 2024, "diesel", amount, unit, "")], use="off_road"), NO_BIO)
     assert sc[sc.gas == "CO2"].t_gas.iloc[0] == pytest.approx(26.76, abs=0.01)
 
 
@@ -85,9 +91,9 @@ def test_unknown_activity_and_unit_name_the_row():
     with pytest.raises(UnknownValueError, match="Unknown activity .*row 2.*'kerosene'"):
         ghg_accounting.scope_emissions(_activity([("x", 2024, "kerosene", 1, "t", "")]))
     with pytest.raises(UnknownValueError, match="Unknown unit 'flaskor'"):
-        ghg_accounting.scope_emissions(_activity([("x", 2024, "diesel", 1, "flaskor", "")]))
+        ghg_accounting.scope_emissions(_activity([("x", 2024, "diesel", 1, "flaskor", "")], use="road"))
     with pytest.raises(ParameterError, match="not a mass, volume or energy"):
-        ghg_accounting.scope_emissions(_activity([("x", 2024, "diesel", 1, "km", "")]))
+        ghg_accounting.scope_emissions(_activity([("x", 2024, "diesel", 1, "km", "")], use="road"))
 
 
 def test_example_data_is_labelled_illustrative():
@@ -120,3 +126,35 @@ def test_food_waste_scenario_hand_computed():
         food_waste.school_kitchen_scenario(kitchens=3)
     with pytest.raises(ParameterError):
         food_waste.school_kitchen_scenario(rescuable_share=2)
+
+
+def test_food_waste_says_where_and_counts_the_extra_meals():
+    """10 kitchens, 100 evenings, 20 extra meals each = 20,000 meals x 0.5 kg CO2e = 10 t; rescued
+    food 2 t x 2 kg CO2e/kg = 4 t avoided, 10 % of it inside the territory."""
+    kw = dict(
+        school_kitchens=10,
+        portions_per_school_day=100,
+        school_days_per_year=200,
+        serving_waste_kg_per_portion=0.02,
+        rescuable_share=0.5,
+        portion_kg=0.4,
+        ef_food_kg_co2e_per_kg=2.0,
+        extra_meals_per_kitchen_evening=20,
+        evenings_per_year=100,
+        ef_meal_kg_co2e_per_meal=0.5,
+        territorial_share_of_avoided=0.1,
+        displaced_meal_share=0.0,
+    )
+    r = food_waste.school_kitchen_scenario(**kw).iloc[0]
+    assert r.avoided_t_co2e_per_yr == pytest.approx(4.0)
+    assert r.avoided_inside_territory_t_co2e_per_yr == pytest.approx(0.4)
+    assert r.avoided_outside_territory_t_co2e_per_yr == pytest.approx(3.6)
+    assert r.saving_location == "mostly_outside_territory"
+    assert r.extra_meals_t_co2e_per_yr == pytest.approx(10.0) and r.net_t_co2e_per_yr == pytest.approx(-6.0)
+    assert r.net_effect == "net_increase" and r.net_if_all_displaced_t_co2e_per_yr == pytest.approx(4.0)
+    half = food_waste.school_kitchen_scenario(**(kw | {"displaced_meal_share": 0.5})).iloc[0]
+    assert half.displaced_meals_t_co2e_per_yr == pytest.approx(5.0) and half.net_t_co2e_per_yr == pytest.approx(-1.0)
+    with pytest.raises(ParameterError, match="displaced_meal_share"):
+        food_waste.school_kitchen_scenario(displaced_meal_share=1.5)
+    p = food_waste.food_waste_parameters().set_index("parameter")
+    assert p.loc["ef_meal_kg_co2e_per_meal", "status"] == "assumption"
