@@ -98,3 +98,26 @@ def test_public_page_naming_a_confidential_partner_is_withheld(tmp_path_factory,
     assert "a public page names confidential partner hushagen: removed partner-ssab" in res.stdout
     assert "partner-ssab" not in records(env.out / SET)
     assert_consistent(env.out)
+
+
+def test_real_sector_page_leaves_out_a_partner_made_confidential(tmp_path):
+    """The issue's leak: a partner's lever on the public sector page. Built with the project's
+    own sector notebook: once the partner is confidential, the page is withdrawn at the start of
+    the run, rebuilt without the partner (its inputs changed) and published; nothing public names
+    the partner."""
+    from runner_support import ROOT, Env
+
+    env = Env(tmp_path, tmp_path, notebooks=ROOT / "notebooks")
+    env.partners.mkdir(parents=True)
+    args = ("--notebook", "sector", "--sector", "El och fjärrvärme")
+    res = env.run(*args)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert grep(env.out, "Tunabyggen"), "the public page lists Tunabyggen's lever (else this test proves nothing)"
+    (env.partners / "tunabyggen").mkdir()
+    (env.partners / "tunabyggen" / "CONFIDENTIAL").write_text("", encoding="utf-8")
+    res = env.run(*args)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "built 1" in res.stdout, "rebuilt: which partners are confidential is one of the page's inputs"
+    assert grep(env.out, "Tunabyggen", "tunabyggen") == []
+    assert (env.out / SET / "sector-el_och_fjarrvarme.html").is_file()
+    assert_consistent(env.out)
