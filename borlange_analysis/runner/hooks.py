@@ -30,6 +30,7 @@ PAUSE_SECONDS = "BORLANGE_TEST_PAUSE_SECONDS"
 KILL_WORKER = "BORLANGE_TEST_KILL_WORKER"
 POINTS = ("planning", "kernels", "publishing", "indexing")
 _reached: set[str] = set()
+_counts: dict[str, int] = {}
 _watched: list[_Stoppable] = []
 
 
@@ -44,8 +45,13 @@ def watch(trap: _Stoppable | None) -> None:
 
 
 def pause(point: str, trap: _Stoppable | None = None) -> None:
-    """Wait here if a test asked to (see the module docstring)."""
-    if os.environ.get(PAUSE_AT) != point or point in _reached:
+    """Wait here if a test asked to (see the module docstring). ``<point>:<n>`` pauses the n-th
+    time the point is reached (e.g. ``kernels:2``: when the second report starts)."""
+    wanted, _, nth = os.environ.get(PAUSE_AT, "").partition(":")
+    if wanted != point or point in _reached:
+        return
+    _counts[point] = _counts.get(point, 0) + 1
+    if _counts[point] < (int(nth) if nth.isdigit() else 1):
         return
     _reached.add(point)
     marker = os.environ.get(PAUSE_FILE)

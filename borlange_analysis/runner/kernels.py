@@ -88,6 +88,30 @@ def _watch_parent(parent: int) -> None:
             os._exit(1)
 
 
+def _keep_signals_to_ourselves() -> None:
+    """nbclient adds SIGINT and SIGTERM handlers to the event loop while it executes a notebook
+    (they shut the kernel down gracefully, while it may still be answering) and leaves Python's
+    defaults behind, so after one report a worker would turn Ctrl-C into a KeyboardInterrupt and
+    ignore its SIGTERM handler. Event loops of this process refuse signal handlers instead (as
+    loops outside the main thread do, which nbclient expects), so the worker's own handling holds."""
+    import asyncio
+
+    if os.name != "posix":
+        return
+
+    class _Loop(asyncio.SelectorEventLoop):
+        def add_signal_handler(self, sig: int, callback: Any, *args: Any) -> None:  # type: ignore[override]
+            raise RuntimeError("the report worker handles signals itself")
+
+        def remove_signal_handler(self, sig: int) -> bool:
+            raise RuntimeError("the report worker handles signals itself")
+
+    class _Policy(asyncio.DefaultEventLoopPolicy):
+        _loop_factory = _Loop
+
+    asyncio.set_event_loop_policy(_Policy())
+
+
 def worker_main(conn: Any, env: dict[str, str], parent: int) -> None:
     """A worker process: receive tasks on ``conn``, run each on the warm kernel, send outcomes.
 
@@ -96,6 +120,7 @@ def worker_main(conn: Any, env: dict[str, str], parent: int) -> None:
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_term)
+    _keep_signals_to_ourselves()
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="parent-watch").start()
     os.environ.update(env)
     _STATE.clear()

@@ -71,6 +71,21 @@ def test_signal_at_fixed_point(tmp_path_factory, tmp_path, point, signame):
     _rerun_completes(env)
 
 
+def test_ctrl_c_while_a_warm_worker_runs_its_second_report(tmp_path_factory, tmp_path):
+    """Ctrl-C reaches the whole process group; a worker that has already run a report (its kernel
+    warm) ignores it like a fresh one, and its kernel is stopped without noise."""
+    env = copy_env(base_set(tmp_path_factory), tmp_path)
+    proc = env.spawn(*PARTNERS, "--force", "--jobs", "1", BORLANGE_TEST_PAUSE_AT="kernels:2", RUNNER_TEST_SLEEP="5")
+    env.wait_for_pause(proc)
+    code, out, err = stop(proc, signal.SIGINT)
+    assert code == 130, out + err
+    assert _counts(out) == (1, 0, 1)
+    assert err.strip() == "", err
+    assert not (env.out / SET / "_failed").exists(), "stopped reports are not failures"
+    env.assert_no_orphans()
+    assert_consistent(env.out)
+
+
 def test_signal_at_a_seeded_random_moment(tmp_path_factory, tmp_path):
     rng = random.Random(SEED)
     signum = rng.choice([signal.SIGINT, signal.SIGTERM])
