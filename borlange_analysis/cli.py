@@ -3,7 +3,8 @@
 Sub-commands: ``fetch`` (raw data into data/raw), ``prepare`` (tidy tables into data/processed),
 ``indicators`` (every indicator for all kommuner), ``scenario`` (a portfolio of measures per sector
 and year), ``reports`` (the notebook reports).
-Exit codes: 0 success, 1 a job failed, 2 bad input (unknown kommun, sector, ...).
+Exit codes: 0 success, 1 a job failed, 2 bad input (unknown kommun, sector, ...); ``reports`` also
+73 (output folder not writable), 75 (another run is writing) and 130/143 (interrupted).
 """
 
 from __future__ import annotations
@@ -11,14 +12,16 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from typer.core import TyperCommand
 
 from . import config
 from .errors import BorlangeError
 from .ingest.sources import DEFAULT_TIMEOUT_S
+from .runner.disk import DEFAULT_MIN_FREE
 
 app = typer.Typer(
     add_completion=False,
@@ -26,6 +29,8 @@ app = typer.Typer(
     help="Climate reports for Swedish kommuner from official greenhouse-gas statistics.",
 )
 console = Console(stderr=True)
+err_console = console
+out_console = Console()
 
 
 def _fail(exc: Exception, code: int = 2) -> None:
@@ -320,7 +325,99 @@ def scenario(
         _fail(exc)
 
 
-@app.command()
+def _optional_wait(args: list[str]) -> list[str]:
+    """``--wait`` may be given without seconds (wait as long as it takes): Click options need a
+    value, so a bare ``--wait`` becomes ``--wait=inf``."""
+    out = list(args)
+    for i, arg in enumerate(out):
+        if arg != "--wait":
+            continue
+        nxt = out[i + 1] if i + 1 < len(out) else None
+        try:
+            float(nxt) if nxt is not None else None
+            is_value = nxt is not None
+        except ValueError:
+            is_value = False
+        if not is_value:
+            out[i] = "--wait=inf"
+    return out
+
+
+class _ReportsCommand(TyperCommand):
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _optional_wait(args))
+
+
+class _PlainUI:
+    """Line-based progress for logs and cron (standard output is not a terminal)."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.done = 0
+
+    def _print(self, text: str) -> None:
+        print(text, flush=True)
+
+    def start(self, *, total: int, to_build: int) -> None:
+        self.total = total
+        self._print(f"reports: {total} planned, {total - to_build} up to date, {to_build} to build")
+
+    def result(self, result: Any) -> None:
+        self.done += 1
+        width = len(str(self.total))
+        seconds = f" {result.seconds:.1f} s" if result.status in ("built", "failed") else ""
+        note = f" ({result.error})" if result.error else ""
+        count = f"[{self.done:>{width}}/{self.total}]"
+        self._print(f"{count} {result.status:<11} {result.name} · {result.set}{seconds}{note}")
+
+    def notice(self, text: str) -> None:
+        self._print(text)
+
+    def error(self, text: str) -> None:
+        err_console.print(f"error: {text}", soft_wrap=True, highlight=False, markup=False)
+
+    def close(self) -> None:
+        return None
+
+
+class _TerminalUI(_PlainUI):
+    """A progress bar when standard output is a terminal."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=out_console,
+            transient=False,
+        )
+        self.task: Any = None
+
+    def _print(self, text: str) -> None:
+        out_console.print(text, soft_wrap=True, highlight=False, markup=False)
+
+    def start(self, *, total: int, to_build: int) -> None:
+        self.total = total
+        self.bar.start()
+        self.task = self.bar.add_task("reports", total=total)
+
+    def result(self, result: Any) -> None:
+        if self.task is None:
+            return
+        self.done += 1
+        self.bar.update(self.task, completed=self.done, description=f"{result.status:11s} {result.name}")
+
+    def close(self) -> None:
+        if self.task is not None:
+            self.bar.update(self.task, completed=self.total)
+        self.bar.stop()
+
+
+@app.command(cls=_ReportsCommand)
 def reports(
     kommun: Annotated[
         list[str] | None, typer.Option(help="Kommun name or SCB code (repeatable). Default: Borlänge.")
@@ -342,78 +439,99 @@ def reports(
         "latest"
     ),
     language: Annotated[str, typer.Option(help="sv or en.")] = config.DEFAULT_LANGUAGE,
-    current_year: Annotated[int | None, typer.Option(help="The analysis year. Default: this calendar year.")] = None,
+    current_year: Annotated[
+        int | None, typer.Option(help="The analysis year. Default: the calendar year of the run.")
+    ] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (each keeps one warm kernel).")] = 2,
     fmt: Annotated[str, typer.Option("--format", help="Comma-separated: html,ipynb.")] = "html,ipynb",
     force: Annotated[bool, typer.Option(help="Rebuild even if nothing changed.")] = False,
     output: Annotated[Path | None, typer.Option(help="Output folder (default: reports/).")] = None,
+    confidential_output: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder for confidential partners' reports, outside the public output folder "
+            "(default: <output>-confidential beside it, e.g. reports-confidential/)."
+        ),
+    ] = None,
+    wait: Annotated[
+        float | None,
+        typer.Option(
+            help="When another run is writing to the output folder, wait for it (up to SECONDS; "
+            "without a number: as long as it takes) instead of exiting with code 75.",
+            metavar="[SECONDS]",
+        ),
+    ] = None,
+    min_free: Annotated[
+        str,
+        typer.Option(help="Free space the output folder must have before any kernel starts (e.g. 500M, 2G, 0)."),
+    ] = DEFAULT_MIN_FREE,
 ) -> None:
     """Build the report set: reports/<kommun>/<release>/<language>/ with pages, notebooks, CSV tables,
-    index.html and summary.json."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-    from rich.table import Table
+    index.html and summary.json, a top-level index and reports/<kommun>/latest/.
 
-    from .runner import plan as planning
-    from .runner.run import run
+    Exit codes: 0 ok, 1 a report failed, 2 bad input, 73 output not writable, 75 busy, 130/143 interrupted.
+    """
+    from .runner.run import Options, main
 
     t0 = time.perf_counter()
-    try:
-        formats = planning.check_formats(fmt.split(","))
-        n_jobs = planning.check_jobs(jobs)
-        job_list = planning.plan(
-            kommuner=kommun,
-            notebooks=notebook,
-            sectors=sector,
-            partner_ids=partner,
-            params_given=planning.parse_params(param),
-            release=release,
-            language=language,
-            current_year=current_year,
-            output=output,
-        )
-    except BorlangeError as exc:
-        _fail(exc)
-    from . import data
-
-    try:
-        data.ensure_prepared()
-        planning.fingerprint_jobs(job_list)
-    except BorlangeError as exc:
-        _fail(exc, 1)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-    ) as bar:
-        task = bar.add_task("reports", total=len(job_list))
-        results = run(
-            job_list,
-            n_jobs=n_jobs,
-            formats=formats,
-            force=force,
-            progress=lambda r: bar.update(task, advance=1, description=f"{r.status:7s} {r.name}"),
-        )
-    table = Table(title="borlange-analysis reports")
-    for col in ("report", "status", "seconds", "note"):
-        table.add_column(col)
-    for r in results:
-        color = {"built": "green", "skipped": "cyan", "failed": "red"}[r.status]
-        table.add_row(r.name, f"[{color}]{r.status}[/]", f"{r.seconds:.1f}", r.error)
-    console.print(table)
-    counts = {s: sum(r.status == s for r in results) for s in ("built", "skipped", "failed")}
-    folders = sorted({j.out_dir for j in job_list if j.public})
-    console.print(
-        f"built {counts['built']}, skipped {counts['skipped']}, failed {counts['failed']} "
-        f"in {time.perf_counter() - t0:.1f} s; output: {', '.join(folders)}"
+    ui: _PlainUI = _TerminalUI() if sys.stdout.isatty() else _PlainUI()
+    opts = Options(
+        kommuner=kommun,
+        notebooks=notebook,
+        sectors=sector,
+        partners=partner,
+        params=param,
+        release=release,
+        language=language,
+        current_year=current_year,
+        jobs=jobs,
+        formats=fmt,
+        force=force,
+        output=output,
+        confidential_output=confidential_output,
+        wait=wait,
+        min_free=min_free,
     )
-    if counts["failed"]:
+    try:
+        summary = main(opts, ui)
+    finally:
+        ui.close()
+    if summary.results:
+        _print_summary(summary, ui, time.perf_counter() - t0)
+    if summary.signal:
+        counts = {s: summary.count(s) for s in ("built", "not_started", "interrupted")}
+        ui.notice(
+            f"interrupted: {counts['built']} built, {counts['not_started']} not started, "
+            f"{counts['interrupted']} stopped while building ({summary.signal})"
+        )
+    elif summary.error and summary.results:
+        ui.error(f"{summary.error}; the run stopped, published reports are kept; run again when that is fixed")
+    raise typer.Exit(summary.exit_code)
+
+
+def _print_summary(summary: Any, ui: _PlainUI, seconds: float) -> None:
+    from rich.table import Table
+
+    results = summary.results
+    if isinstance(ui, _TerminalUI):
+        table = Table(title="borlange-analysis reports")
+        for col in ("report", "set", "status", "seconds", "note"):
+            table.add_column(col)
+        colors = {"built": "green", "skipped": "cyan", "failed": "red"}
         for r in results:
-            if r.status == "failed" and r.failed_notebook:
-                console.print(f"failed: {r.name}: {r.failed_notebook}")
-        raise typer.Exit(1)
+            color = colors.get(r.status, "yellow")
+            table.add_row(r.name, r.set, f"[{color}]{r.status}[/]", f"{r.seconds:.1f}", r.error)
+        out_console.print(table)
+    counts = {s: summary.count(s) for s in ("built", "skipped", "failed")}
+    secret = sum(not r.public for r in results)
+    where = summary.public_root + (f" (confidential: {summary.confidential_root})" if secret else "")
+    ui.notice(
+        f"built {counts['built']}, skipped {counts['skipped']}, failed {counts['failed']} "
+        f"in {seconds:.1f} s; output: {where}"
+    )
+    for r in results:
+        if r.status == "failed":
+            ui.notice(f"failed: {r.name}: {r.failed_notebook or r.error}")
 
 
 def main() -> None:  # pragma: no cover

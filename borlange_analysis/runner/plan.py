@@ -4,7 +4,12 @@
 validation (:func:`borlange_analysis.params.validate`) using only the reference tables and the
 raw-release registry, so a bad value stops the run before it takes the output lock, prepares
 data or starts a kernel. Each job gets an input fingerprint: its notebook, the kernel-side code and
-tables it reads, the data manifest, the partner's own files, its parameters and the package version.
+tables it reads, the data manifest, the partner's own files, its parameters, the package version and
+which partners of its kommun are confidential (a page that names partners is rebuilt when that
+changes).
+
+Confidential partners' reports are planned into the confidential root (``--confidential-output``,
+by default ``<output>-confidential`` beside the public folder), never into the public tree.
 """
 
 from __future__ import annotations
@@ -49,6 +54,18 @@ class Job:
     public: bool = True
     input_hash: str = ""
     extra_inputs: list[str] = field(default_factory=list)
+    partner: str = ""
+    root: str = ""
+    context: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"{self.out_dir}/{self.name}"
+
+    @property
+    def set_label(self) -> str:
+        """'Borlänge/2026/sv'."""
+        return f"{self.kommun}/{self.release}/{self.language}"
 
 
 def slug(text: str) -> str:
@@ -72,6 +89,37 @@ def check_jobs(n: int) -> int:
     if n < 1:
         raise ParameterError(f"--jobs must be at least 1 (worker processes), got {n}")
     return n
+
+
+def check_wait(seconds: float | None) -> float | None:
+    """``--wait``: None (do not wait), a number of seconds, or ``inf`` (as long as it takes)."""
+    if seconds is None:
+        return None
+    if seconds != seconds or seconds < 0:
+        raise ParameterError(f"--wait must be a number of seconds (0 or more), got {seconds}")
+    return float(seconds)
+
+
+def default_confidential_root(output: Path) -> Path:
+    """``reports`` -> ``reports-confidential`` (beside it, outside the public tree)."""
+    output = Path(output)
+    return output.parent / f"{output.name}-confidential"
+
+
+def check_roots(output: Path | None, confidential_output: Path | None) -> tuple[Path, Path]:
+    """The public and the confidential output roots (absolute), refusing a confidential root
+    inside the public one or the other way round."""
+    public = Path(output or config.reports_dir()).expanduser().resolve()
+    secret = Path(confidential_output).expanduser().resolve() if confidential_output else None
+    secret = secret or default_confidential_root(public)
+    if secret == public or public in secret.parents:
+        raise ParameterError(
+            f"--confidential-output {secret} must be outside the public output folder {public} "
+            "(confidential reports never go into the public tree)"
+        )
+    if secret in public.parents:
+        raise ParameterError(f"--output {public} must not be inside the confidential output folder {secret}")
+    return public, secret
 
 
 def parse_params(items: Sequence[str] | None) -> dict[str, str]:
@@ -121,7 +169,7 @@ def _hash_inputs(job: Job, *, notebook_bytes: bytes, data_fp: str, code_fp: str)
     h = hashlib.sha256(notebook_bytes)
     h.update(
         json.dumps(
-            {"params": job.params, "data": data_fp, "code": code_fp, "version": __version__},
+            {"params": job.params, "data": data_fp, "code": code_fp, "version": __version__, "context": job.context},
             sort_keys=True,
             ensure_ascii=False,
             default=str,
@@ -145,6 +193,7 @@ def plan(
     language: str = config.DEFAULT_LANGUAGE,
     current_year: int | None = None,
     output: Path | None = None,
+    confidential_output: Path | None = None,
     catalog: Catalog = CATALOG,
     notebooks_dir: Path | None = None,
 ) -> list[Job]:
@@ -182,10 +231,11 @@ def plan(
         for pid in partner_ids:
             if pid not in registry:
                 raise UnknownValueError("partner", pid, sorted(registry))
-    out_root = Path(output or config.reports_dir())
+    out_root, secret_root = check_roots(output, confidential_output)
     jobs: list[Job] = []
     for code in codes:
         kommun = res.by_code[code]
+        secret_ids = sorted(pid for pid, p in registry.items() if p["kommun"] == code and p["confidential"])
         for e in entries:
             spec = catalog.spec(e.name)
             base: dict[str, Any] = {"kommun": kommun, "release": release, "language": language, "current_year": year}
@@ -204,7 +254,8 @@ def plan(
                 checked = params.validate(e.name, {**base, **extra}, specs=catalog.specs)
                 if e.fanout == "sector":
                     name = f"{e.name}-{slug(checked.values['sector'])}"
-                lang_dir = out_root / checked.kommun / checked.release / checked.language
+                root = out_root if public else secret_root
+                lang_dir = root / checked.kommun / checked.release / checked.language
                 values = {k: v for k, v in checked.values.items() if k != "tables_dir"}
                 title_fields = {"kommun": checked.kommun, "sector": checked.values.get("sector", ""), "partner": pid}
                 from .. import i18n
@@ -223,6 +274,9 @@ def plan(
                         release=checked.release,
                         public=public,
                         extra_inputs=[str(f) for f in _partner_files(pid)] if pid else [],
+                        partner=pid,
+                        root=str(root),
+                        context={"confidential_partners": secret_ids},
                     )
                 )
     return jobs

@@ -1,0 +1,91 @@
+"""The runner's own options and signal handling (no data, no kernels)."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from borlange_analysis.cli import _optional_wait, app
+from borlange_analysis.errors import ParameterError
+from borlange_analysis.runner import plan
+from borlange_analysis.runner.signals import Interrupted, Trap
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["--wait"], ["--wait=inf"]),
+        (["--wait", "--jobs", "2"], ["--wait=inf", "--jobs", "2"]),
+        (["--wait", "30"], ["--wait", "30"]),
+        (["--wait", "2.5", "--force"], ["--wait", "2.5", "--force"]),
+        (["--force"], ["--force"]),
+    ],
+)
+def test_wait_without_seconds_waits_as_long_as_it_takes(args, expected):
+    assert _optional_wait(args) == expected
+
+
+def test_check_wait():
+    assert plan.check_wait(None) is None and plan.check_wait(float("inf")) == float("inf")
+    with pytest.raises(ParameterError, match="--wait"):
+        plan.check_wait(-1)
+
+
+def test_confidential_root_is_beside_the_public_one_and_never_inside(tmp_path):
+    public, secret = plan.check_roots(tmp_path / "reports", None)
+    assert secret == (tmp_path / "reports-confidential").resolve()
+    for bad in (tmp_path / "reports", tmp_path / "reports" / "secret"):
+        with pytest.raises(ParameterError, match="must be outside the public output folder"):
+            plan.check_roots(tmp_path / "reports", bad)
+    with pytest.raises(ParameterError, match="must not be inside"):
+        plan.check_roots(tmp_path / "s" / "reports", tmp_path / "s")
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--jobs", "0"], "--jobs must be at least 1"),
+        (["--format", ","], "Unknown format"),
+        (["--min-free", "much"], "is not a size"),
+        (["--wait", "--jobs", "0"], "--jobs must be at least 1"),
+    ],
+)
+def test_bad_runner_options_exit_2_and_write_nothing(tmp_path, args, message):
+    res = CliRunner().invoke(app, ["reports", "--output", str(tmp_path / "out"), *args])
+    assert res.exit_code == 2, res.output
+    assert message in res.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_trap_raises_in_raising_mode_and_only_flags_when_deferring():
+    with Trap() as trap:
+        with trap.deferring():
+            os.kill(os.getpid(), signal.SIGTERM)
+            assert trap.stopped and trap.exit_code == 143
+        with pytest.raises(Interrupted):
+            with trap.raising_mode():
+                pass  # a signal that arrived earlier raises on entry
+    with Trap() as trap, pytest.raises(Interrupted) as err:
+        os.kill(os.getpid(), signal.SIGINT)
+    assert err.value.signum == signal.SIGINT and trap.exit_code == 130
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_planned_jobs_of_confidential_partners_go_to_the_confidential_root(tmp_path, monkeypatch):
+    pdir = tmp_path / "partners"
+    (pdir / "hushagen").mkdir(parents=True)
+    (pdir / "hushagen" / "CONFIDENTIAL").write_text("")
+    monkeypatch.setenv("BORLANGE_PARTNERS_DIR", str(pdir))
+    jobs = plan.plan(
+        notebooks=["partner"], partner_ids=["ssab", "hushagen"], current_year=2026, output=tmp_path / "reports"
+    )
+    by_name = {j.name: j for j in jobs}
+    assert Path(by_name["partner-hushagen"].out_dir).is_relative_to((tmp_path / "reports-confidential").resolve())
+    assert not by_name["partner-hushagen"].public and by_name["partner-hushagen"].partner == "hushagen"
+    assert Path(by_name["partner-ssab"].out_dir) == (tmp_path / "reports" / "Borlänge" / "2026" / "sv").resolve()
+    assert by_name["partner-ssab"].context == {"confidential_partners": ["hushagen"]}
+    assert not (tmp_path / "reports").exists(), "planning writes nothing"
