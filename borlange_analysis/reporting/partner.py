@@ -88,7 +88,7 @@ def _kommun_target() -> pd.Series:
 
 def build(p: Checked) -> Page:
     """Everything the partner page shows, for the checked parameters ``p``."""
-    prt = partners.get_partner(p.partner)
+    prt = partners.get_partner(str(p.partner))
     lang = p.language
     name = partner_name(prt, lang)
     page = common.new_page(p, "partner", partner=name)
