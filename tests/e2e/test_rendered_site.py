@@ -153,9 +153,7 @@ def test_the_sink_agrees_between_summary_and_sinks_page(site):
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     existing = pd.read_csv(folder / "tables" / "carbon_sinks" / "existing.csv")
     area = existing[existing["method"] == "lulucf_area_share"].iloc[0]
-    assert summary["key_figures"]["existing_sink"]["t_co2"] == pytest.approx(
-        area["central_t_co2_per_yr"], abs=0.1
-    )
+    assert summary["key_figures"]["existing_sink"]["t_co2"] == pytest.approx(area["central_t_co2_per_yr"], abs=0.1)
     assert summary["key_figures"]["existing_sink"]["year"] == area["year_shown"]
 
 
