@@ -18,6 +18,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
+
 from .._io import TMP_PREFIX, atomic_write_bytes
 from ..errors import BorlangeError, ParameterError
 
@@ -63,8 +65,9 @@ def check_writable(root: Path, *, min_free: int) -> None:
     root = Path(root)
     try:
         root.mkdir(parents=True, exist_ok=True)
-        probe = atomic_write_bytes(root / PROBE, b"borlange-analysis write probe\n")
-        probe.unlink()
+        # one probe name per process: two runs started together must not remove each other's probe
+        probe = atomic_write_bytes(root / f".{os.getpid()}{PROBE}", b"borlange-analysis write probe\n")
+        probe.unlink(missing_ok=True)
     except OSError as exc:
         raise OutputError(f"output folder {root} is not writable: {describe_oserror(exc)}") from None
     free = shutil.disk_usage(root).free
@@ -108,10 +111,18 @@ def clean_leftovers(root: Path, *, keep_run: str = "") -> Cleaned:
                 here.rmdir()
             continue
         for f in files:
-            if f.startswith(TMP_PREFIX) or f == PROBE:
+            if f.endswith(PROBE) and _probe_of_live_process(f):
+                continue  # another run checking the folder before it asks for the lock
+            if f.startswith(TMP_PREFIX) or f.endswith(PROBE):
                 (here / f).unlink(missing_ok=True)
                 done.temporaries += 1
     return done
+
+
+def _probe_of_live_process(name: str) -> bool:
+    """True for a probe file (or its temporary) written by a process that is still running."""
+    m = re.search(r"\.(\d+)" + re.escape(PROBE) + "$", name)
+    return bool(m) and psutil.pid_exists(int(m.group(1)))
 
 
 def remove_empty_dirs(folder: Path, *, stop: Path) -> None:

@@ -54,6 +54,18 @@ def test_check_writable_creates_the_root_and_leaves_no_probe(tmp_path):
     assert root.is_dir() and list(root.iterdir()) == []
 
 
+def test_clean_leftovers_spares_the_probe_of_a_run_still_checking(tmp_path):
+    """A run holding the lock does not remove the probe another run is writing right now (that
+    run would then fail its writability check); a dead process's probe is removed."""
+    live = tmp_path / f".tmp-abc-.{os.getpid()}{disk.PROBE}"
+    dead_pid = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = tmp_path / f".{int(dead_pid.stdout)}{disk.PROBE}"
+    live.write_text("x")
+    dead.write_text("x")
+    disk.clean_leftovers(tmp_path, keep_run="thisrun")
+    assert live.exists() and not dead.exists()
+
+
 def test_check_writable_refuses_too_little_space(tmp_path):
     """Free space below --min-free is refused with both figures."""
     with pytest.raises(disk.OutputError, match="--min-free asks for"):
