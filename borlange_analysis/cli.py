@@ -127,6 +127,24 @@ def prepare(
         _fail(exc)
 
 
+_LAN_HELP = (
+    "Every kommun of a län, by name or SCB code ('Dalarnas län', 'Dalarna', '20'); repeatable, "
+    "together with --kommun and --group."
+)
+_GROUP_HELP = (
+    "Every kommun of a named group ('Klimatneutrala städer 2030' from reference/peers.csv, or a group of "
+    "your own in data/groups.csv); repeatable, together with --kommun and --lan."
+)
+
+
+def _chosen(kommun: list[str] | None, lan: list[str] | None, group: list[str] | None) -> list[str] | None:
+    """The kommuner chosen by --kommun/--lan/--group as SCB codes (None: none given); a bad value
+    raises before any work."""
+    from .names import select_kommuner
+
+    return select_kommuner(kommun=kommun, lan=lan, group=group)
+
+
 _BUDGET_METHOD_HELP = (
     "Carbon budget method: 'cemus' (the project's own, the default: a national budget from "
     "--budget-preset shared by --budget-regime, on the newest CO2 release) or 'klimatkollen-2024' "
@@ -157,7 +175,12 @@ def indicators(
         str, typer.Option(help="How the 'cemus' budget is shared: grandfathering, per_capita or blend.")
     ] = "grandfathering",
     per_sector: Annotated[bool, typer.Option(help="One row per kommun and sector (plus the total).")] = False,
-    kommun: Annotated[list[str] | None, typer.Option(help="Only these kommuner (default all 290).")] = None,
+    kommun: Annotated[
+        list[str] | None,
+        typer.Option(help="Only these kommuner: name or SCB code (repeatable), or 'all'. Default: all 290."),
+    ] = None,
+    lan: Annotated[list[str] | None, typer.Option(help=_LAN_HELP)] = None,
+    group: Annotated[list[str] | None, typer.Option(help=_GROUP_HELP)] = None,
     fmt: Annotated[
         str | None, typer.Option("--format", help="csv, parquet or json (default: from the suffix).")
     ] = None,
@@ -199,8 +222,7 @@ def indicators(
         fmt_name = (fmt or output.suffix.lstrip(".") or "csv").lower()
         if fmt_name not in ind.FORMATS:
             raise UnknownValueError("format", fmt_name, ind.FORMATS)
-        if kommun:
-            data.kommun_codes(kommun)
+        codes = _chosen(kommun, lan, group)
         if portfolio is not None:
             from .analysis import measures as msr
 
@@ -208,7 +230,7 @@ def indicators(
         data.ensure_prepared()
         table = ind.build_indicators(
             release=release,
-            kommun=kommun,
+            kommun=codes,
             current_year=current_year if current_year is not None else config.default_current_year(),
             method=method,
             budget_method=budget_method,
@@ -231,6 +253,8 @@ def scenario(
         list[str] | None,
         typer.Option(help="Kommun name or SCB code (repeatable), or 'all' for all 290. Default: Borlänge."),
     ] = None,
+    lan: Annotated[list[str] | None, typer.Option(help=_LAN_HELP)] = None,
+    group: Annotated[list[str] | None, typer.Option(help=_GROUP_HELP)] = None,
     measures: Annotated[
         list[str] | None,
         typer.Option(
@@ -278,9 +302,10 @@ def scenario(
         if "sector" not in info.levels:
             with_sectors = [r.release for r in params.releases() if "sector" in r.levels]
             raise UnknownValueError("release with sectors", release, with_sectors)
-        every = [k for k in (kommun or []) if k.strip().lower() == "all"]
-        names = None if every else (kommun or [config.DEFAULT_KOMMUN])
-        codes = data.kommun_codes(names)
+        chosen = _chosen(kommun, lan, group)
+        codes = data.kommun_codes([config.DEFAULT_KOMMUN]) if chosen is None else chosen
+        if chosen is not None and len(chosen) == len(data.resolver().by_code):
+            codes = None  # every kommun: the scenario's own fast path
         one = codes[0] if codes is not None and len(codes) == 1 else None
         spec = list(measures or [msr.AUTO])
         catalogue = msr.load_portfolio(spec, kommun=one)
@@ -420,8 +445,11 @@ class _TerminalUI(_PlainUI):
 @app.command(cls=_ReportsCommand)
 def reports(
     kommun: Annotated[
-        list[str] | None, typer.Option(help="Kommun name or SCB code (repeatable). Default: Borlänge.")
+        list[str] | None,
+        typer.Option(help="Kommun name or SCB code (repeatable), or 'all' for all 290. Default: Borlänge."),
     ] = None,
+    lan: Annotated[list[str] | None, typer.Option(help=_LAN_HELP)] = None,
+    group: Annotated[list[str] | None, typer.Option(help=_GROUP_HELP)] = None,
     notebook: Annotated[
         list[str] | None,
         typer.Option(help="Notebooks to build (repeatable). Default: every notebook of the standard set."),
@@ -477,6 +505,8 @@ def reports(
     ui: _PlainUI = _TerminalUI() if sys.stdout.isatty() else _PlainUI()
     opts = Options(
         kommuner=kommun,
+        lans=lan,
+        groups=group,
         notebooks=notebook,
         sectors=sector,
         partners=partner,

@@ -57,6 +57,8 @@ class Options:
     """The options of one run (the ``reports`` command's options)."""
 
     kommuner: list[str] | None = None
+    lans: list[str] | None = None
+    groups: list[str] | None = None
     notebooks: list[str] | None = None
     sectors: list[str] | None = None
     partners: list[str] | None = None
@@ -159,6 +161,8 @@ def _main(opts: Options, ui: UI, trap: Trap, run_id: str, make_executor: Executo
         public_root, secret_root = planning.check_roots(opts.output, opts.confidential_output)
         jobs = planning.plan(
             kommuner=opts.kommuner,
+            lans=opts.lans,
+            groups=opts.groups,
             notebooks=opts.notebooks,
             sectors=opts.sectors,
             partner_ids=opts.partners,
