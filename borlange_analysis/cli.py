@@ -373,75 +373,6 @@ class _ReportsCommand(TyperCommand):
         return super().parse_args(ctx, _optional_wait(args))
 
 
-class _PlainUI:
-    """Line-based progress for logs and cron (standard output is not a terminal)."""
-
-    def __init__(self) -> None:
-        self.total = 0
-        self.done = 0
-
-    def _print(self, text: str) -> None:
-        print(text, flush=True)
-
-    def start(self, *, total: int, to_build: int) -> None:
-        self.total = total
-        self._print(f"reports: {total} planned, {total - to_build} up to date, {to_build} to build")
-
-    def result(self, result: Any) -> None:
-        self.done += 1
-        width = len(str(self.total))
-        seconds = f" {result.seconds:.1f} s" if result.status in ("built", "failed") else ""
-        note = f" ({result.error})" if result.error else ""
-        count = f"[{self.done:>{width}}/{self.total}]"
-        self._print(f"{count} {result.status:<11} {result.name} · {result.set}{seconds}{note}")
-
-    def notice(self, text: str) -> None:
-        self._print(text)
-
-    def error(self, text: str) -> None:
-        err_console.print(f"error: {text}", soft_wrap=True, highlight=False, markup=False)
-
-    def close(self) -> None:
-        return None
-
-
-class _TerminalUI(_PlainUI):
-    """A progress bar when standard output is a terminal."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        self.bar = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=out_console,
-            transient=False,
-        )
-        self.task: Any = None
-
-    def _print(self, text: str) -> None:
-        out_console.print(text, soft_wrap=True, highlight=False, markup=False)
-
-    def start(self, *, total: int, to_build: int) -> None:
-        self.total = total
-        self.bar.start()
-        self.task = self.bar.add_task("reports", total=total)
-
-    def result(self, result: Any) -> None:
-        if self.task is None:
-            return
-        self.done += 1
-        self.bar.update(self.task, completed=self.done, description=f"{result.status:11s} {result.name}")
-
-    def close(self) -> None:
-        if self.task is not None:
-            self.bar.update(self.task, completed=self.total)
-        self.bar.stop()
-
-
 @app.command(cls=_ReportsCommand)
 def reports(
     kommun: Annotated[
@@ -499,10 +430,11 @@ def reports(
 
     Exit codes: 0 ok, 1 a report failed, 2 bad input, 73 output not writable, 75 busy, 130/143 interrupted.
     """
+    from .runner.progress import PlainUI, TerminalUI, print_summary
     from .runner.run import Options, main
 
     t0 = time.perf_counter()
-    ui: _PlainUI = _TerminalUI() if sys.stdout.isatty() else _PlainUI()
+    ui: PlainUI = TerminalUI(out_console, err=_print_error) if sys.stdout.isatty() else PlainUI(err=_print_error)
     opts = Options(
         kommuner=kommun,
         lans=lan,
@@ -527,7 +459,7 @@ def reports(
     finally:
         ui.close()
     if summary.results:
-        _print_summary(summary, ui, time.perf_counter() - t0)
+        print_summary(summary, ui, time.perf_counter() - t0, console=out_console)
     if summary.signal:
         counts = {s: summary.count(s) for s in ("built", "not_started", "interrupted")}
         ui.notice(
@@ -539,29 +471,8 @@ def reports(
     raise typer.Exit(summary.exit_code)
 
 
-def _print_summary(summary: Any, ui: _PlainUI, seconds: float) -> None:
-    from rich.table import Table
-
-    results = summary.results
-    if isinstance(ui, _TerminalUI):
-        table = Table(title="borlange-analysis reports")
-        for col in ("report", "set", "status", "seconds", "note"):
-            table.add_column(col)
-        colors = {"built": "green", "skipped": "cyan", "failed": "red"}
-        for r in results:
-            color = colors.get(r.status, "yellow")
-            table.add_row(r.name, r.set, f"[{color}]{r.status}[/]", f"{r.seconds:.1f}", r.error)
-        out_console.print(table)
-    counts = {s: summary.count(s) for s in ("built", "skipped", "failed")}
-    secret = sum(not r.public for r in results)
-    where = summary.public_root + (f" (confidential: {summary.confidential_root})" if secret else "")
-    ui.notice(
-        f"built {counts['built']}, skipped {counts['skipped']}, failed {counts['failed']} "
-        f"in {seconds:.1f} s; output: {where}"
-    )
-    for r in results:
-        if r.status == "failed":
-            ui.notice(f"failed: {r.name}: {r.failed_notebook or r.error}")
+def _print_error(text: str) -> None:
+    err_console.print(text, soft_wrap=True, highlight=False, markup=False)
 
 
 def main() -> None:  # pragma: no cover
