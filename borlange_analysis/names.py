@@ -41,6 +41,7 @@ def sector_ids() -> list[str]:
     return _sectors()["sector_id"].tolist()
 
 
+@lru_cache(maxsize=64)
 def sector_id(sector: str) -> str:
     """The ASCII id of a main sector ('Industri (energi + processer)' -> 'industri')."""
     tab = _sectors().set_index("sector")
@@ -240,7 +241,8 @@ def select_kommuner(
     """The SCB codes chosen by ``--kommun`` (names or codes, or 'all' for all 290), ``--lan``
     (names or codes) and ``--group`` (:func:`kommun_groups`), all together and each kommun once:
     first the named kommuner in the order given, then those of each län (by code) and group (in
-    file order). None when none of them is given (each command has its own default).
+    file order); with 'all', every kommun in code order (the other values are still checked).
+    None when none of them is given (each command has its own default).
 
     Reads only the reference tables (and the user's groups file), so a bad value stops a command
     before any work: :class:`UnknownValueError` names the value and the valid choices."""
@@ -256,6 +258,4 @@ def select_kommuner(
         chosen.update(dict.fromkeys(lan_codes(value)))
     for value in group or []:
         chosen.update(dict.fromkeys(group_codes(value)))
-    if every:
-        chosen.update(dict.fromkeys(sorted(res.by_code)))
-    return list(chosen)
+    return sorted(res.by_code) if every else list(chosen)

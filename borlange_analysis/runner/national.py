@@ -151,8 +151,7 @@ def compute(kommuner: Sequence[Present]) -> Any:
         tab = build_indicators(release=release, current_year=year, kommun=codes, portfolio=PORTFOLIO)
         parts.append(tab.loc[tab["sector"] == SECTOR_TOTAL, list(COLUMNS)])
     frame = pd.concat(parts, ignore_index=True)
-    order = sorted(range(len(frame)), key=lambda i: fold(str(frame["kommun"].iloc[i])))
-    return frame.iloc[order].reset_index(drop=True)
+    return frame.sort_values("kommun_code", kind="stable").reset_index(drop=True)
 
 
 def metadata(kommuner: Sequence[Present], key: str) -> dict[str, Any]:
@@ -219,6 +218,18 @@ def refresh(root: Path, sets: Iterable[Path]) -> tuple[Any, list[Present]]:
 # --- the page ---------------------------------------------------------------------------------------
 
 
+#: Swedish alphabetical order puts å, ä and ö after z (as the page's script sorts with the language).
+_SWEDISH_LAST = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}"})
+
+
+def collation_key(text: str, language: str) -> str:
+    """A sort key in the language's alphabetical order: Swedish with å, ä, ö last, English
+    without regard to accents."""
+    if language == "sv":
+        return fold(str(text).casefold().translate(_SWEDISH_LAST))
+    return fold(text)
+
+
 def _num(value: Any) -> float | None:
     if fmt.is_missing(value):
         return None
@@ -250,11 +261,11 @@ def _link(kommun: str, languages: Sequence[str], language: str) -> str:
 
 
 def _header(key: str, language: str, *, kind: str, unit: str = "", **fields: Any) -> str:
-    text = i18n.t(f"national.col.{key}", language, **fields)
+    text = html.escape(i18n.t(f"national.col.{key}", language, **fields))
     if unit:
-        text += f" ({i18n.t(f'unit.{unit}', language)})"
+        text += f' <span class="unit">({html.escape(i18n.t(f"unit.{unit}", language))})</span>'
     return (
-        f'<th scope="col" data-kind="{kind}"><button type="button" class="sort">{html.escape(text)}'
+        f'<th scope="col" data-kind="{kind}"><button type="button" class="sort">{text}'
         '<span class="arrow" aria-hidden="true"></span></button></th>'
     )
 
@@ -264,6 +275,8 @@ def table_html(frame: Any, kommuner: Sequence[Present], language: str) -> str:
     if frame is None or len(frame) == 0:
         return f'<p class="empty">{html.escape(i18n.t("national.empty", language))}</p>\n'
     langs = {k.kommun: k.languages for k in kommuner}
+    order = sorted(range(len(frame)), key=lambda i: collation_key(str(frame["kommun"].iloc[i]), language))
+    frame = frame.iloc[order]
     years = sorted({int(y) for y in frame["scenario_year"].dropna()})
     gap_key = "gap_year" if len(years) == 1 else "gap"
     heads = [
@@ -295,7 +308,7 @@ def table_html(frame: Any, kommuner: Sequence[Present], language: str) -> str:
             (html.escape(fmt.number(r["per_capita_t"], language, 1)), _sort_value(_num(r["per_capita_t"])), "num"),
             (html.escape(fmt.number(r["trend_slope"], language)), _sort_value(_num(r["trend_slope"])), "num"),
             (html.escape(fmt.boolean(on_track, language)), "" if on_track is None else str(int(on_track)), ""),
-            (html.escape(runs_out), _sort_value(runs_out_value), "num"),
+            (html.escape(runs_out), _sort_value(runs_out_value), ""),
             (
                 html.escape(fmt.number(r["existing_sink_lulucf_area_share_t_co2"], language)),
                 _sort_value(_num(r["existing_sink_lulucf_area_share_t_co2"])),
@@ -322,7 +335,7 @@ def table_html(frame: Any, kommuner: Sequence[Present], language: str) -> str:
     )
     csv_link = html.escape(i18n.t("national.csv_link", language))
     return (
-        f'<div class="table-wrap"><table class="report-table sortable" id="national">\n'
+        f'<div class="table-wrap"><table class="report-table sortable" id="national-table">\n'
         f"<caption>{caption}</caption>\n<thead><tr>{''.join(heads)}</tr></thead>\n<tbody>\n{''.join(rows)}</tbody>\n"
         f'</table></div>\n<p class="table-note">{html.escape(note)}</p>\n'
         f'<p class="table-meta"><a href="{CSV_NAME}">{csv_link}</a></p>\n'
@@ -334,7 +347,7 @@ def table_html(frame: Any, kommuner: Sequence[Present], language: str) -> str:
 #: page language's alphabetical order; empty values last; a second click reverses the order.
 SORT_SCRIPT = """
 (function () {
-  var table = document.getElementById("national");
+  var table = document.getElementById("national-table");
   if (!table) { return; }
   var lang = document.documentElement.lang || "sv";
   var heads = table.tHead.rows[0].cells;
@@ -366,7 +379,11 @@ SORT_SCRIPT = """
 
 #: The table's own style (added to the site's style sheet on the national page).
 CSS = """
+body main { max-width: 84em; }
+table.sortable { font-size: .85em; }
+table.sortable td { white-space: nowrap; }
 table.sortable th { padding: 0; }
+table.sortable th .unit { display: block; font-weight: normal; color: var(--muted); }
 table.sortable th button.sort { all: unset; cursor: pointer; display: block; padding: .35em .6em; }
 table.sortable th button.sort:focus-visible { outline: 2px solid var(--accent); }
 table.sortable th[aria-sort="ascending"] .arrow::after { content: " ▲"; }

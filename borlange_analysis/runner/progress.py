@@ -13,11 +13,14 @@ from __future__ import annotations
 import math
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Any
 
 #: At most this many reports in the end-of-run table on a terminal (the rest: last-run.json).
 TABLE_ROWS = 40
+#: The build rate (and the time left) is taken over this many of the latest reports.
+WINDOW = 30
 
 
 def duration(seconds: float) -> str:
@@ -45,6 +48,7 @@ class Tracker:
         self.per_kommun: dict[str, int] = {}
         self.left: dict[str, int] = {}
         self.started: float | None = None
+        self.recent: deque[float] = deque(maxlen=WINDOW)
 
     def plan(self, per_kommun: Mapping[str, int]) -> None:
         self.per_kommun = dict(per_kommun)
@@ -58,6 +62,7 @@ class Tracker:
         self.done += 1
         if result.status != "skipped":
             self.finished += 1
+            self.recent.append(self.clock())
         kommun = str(getattr(result, "set", "")).split("/")[0]
         if kommun in self.left:
             self.left[kommun] -= 1
@@ -71,9 +76,13 @@ class Tracker:
         return len(self.per_kommun)
 
     def rate(self) -> float:
-        """Reports finished per second in this run (0 before the first)."""
+        """Reports finished per second in this run (0 before the first): over the last
+        :data:`WINDOW` reports once there are that many (the first reports of a run also start the
+        workers and warm their kernels), else since the start."""
         if self.started is None or self.finished == 0:
             return 0.0
+        if len(self.recent) >= WINDOW:
+            return (len(self.recent) - 1) / max(self.recent[-1] - self.recent[0], 1e-9)
         return self.finished / max(self.clock() - self.started, 1e-9)
 
     def time_left(self) -> float:

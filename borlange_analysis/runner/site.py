@@ -192,7 +192,8 @@ def write_root_index(root: Path, sets: list[Path], table: National | None = None
                 parts.append(f"<p>{html.escape(i18n.t('national.intro', lang))}</p>\n")
                 parts.append(national.table_html(table.frame, table.kommuner, lang))
             parts.append(f'<h2 id="reports">{html.escape(i18n.t("national.reports_heading", lang))}</h2>\n')
-        for kommun, releases in tree.items():
+        for kommun in sorted(tree, key=lambda k: national.collation_key(k, lang)):
+            releases = tree[kommun]
             newest_langs = next(iter(releases.values()))
             target = _href(kommun, LATEST, *([lang] if lang in newest_langs else []), "index.html")
             latest = f'<a href="{target}">{html.escape(i18n.t("site.root_latest", lang))}</a>'
