@@ -80,12 +80,14 @@ def fetch(
     from .errors import ParameterError
     from .ingest import latest as latest_mod
     from .ingest import sources
+    from .ingest.datalock import DataBusyError, data_lock
 
     try:
         if latest:
             if mirror is not None or source:
                 raise ParameterError("--latest cannot be combined with --mirror or --source (use --url for a copy)")
-            res = latest_mod.fetch_latest(latest, url=url, timeout=timeout)
+            with data_lock("fetch --latest"):
+                res = latest_mod.fetch_latest(latest, url=url, timeout=timeout)
             if res.status == "registered":
                 against = f", checked against release {res.compared_with}" if res.compared_with else ""
                 console.print(f"registered release {res.release} (gas {res.gas}{against}): {res.path}")
@@ -95,12 +97,14 @@ def fetch(
         if url:
             raise ParameterError("--url applies only to --latest")
         names = source or [n for n, s in sources.registry().items() if s.sha256 is not None and n == s.name]
-        with Progress(console=console, transient=True) as bar:
+        with data_lock("fetch"), Progress(console=console, transient=True) as bar:
             task = bar.add_task("fetching", total=len(names))
             paths = sources.fetch_all(
                 names, mirror=mirror, force=force, timeout=timeout, progress=lambda n: bar.advance(task)
             )
         console.print(f"fetched {len(paths)} sources into data/raw")
+    except DataBusyError as exc:
+        _fail(exc, 75)
     except BorlangeError as exc:
         _fail(exc, 1 if isinstance(exc, sources.FetchError) else 2)
 
@@ -113,16 +117,20 @@ def prepare(
     from rich.progress import Progress
 
     from .ingest import prepare as prep
+    from .ingest.datalock import DataBusyError, data_lock
 
     try:
-        if not force and prep.is_up_to_date():
-            console.print("data/processed is up to date with data/raw (use --force to rebuild)")
-            return
-        with Progress(console=console, transient=True) as bar:
-            task = bar.add_task("preparing", total=len(prep.TABLES))
-            t0 = time.perf_counter()
-            paths = prep.prepare(progress=lambda n: bar.advance(task))
+        with data_lock("prepare"):
+            if not force and prep.is_up_to_date():
+                console.print("data/processed is up to date with data/raw (use --force to rebuild)")
+                return
+            with Progress(console=console, transient=True) as bar:
+                task = bar.add_task("preparing", total=len(prep.TABLES))
+                t0 = time.perf_counter()
+                paths = prep.prepare(progress=lambda n: bar.advance(task))
         console.print(f"wrote {len(paths) - 1} tables to data/processed in {time.perf_counter() - t0:.1f} s")
+    except DataBusyError as exc:
+        _fail(exc, 75)
     except BorlangeError as exc:
         _fail(exc)
 

@@ -40,12 +40,14 @@ def _read_cached(path: str, mtime_ns: int) -> pd.DataFrame:
 def ensure_prepared() -> bool:
     """Prepare the processed tables if they are missing or older than the raw files they come from
     (needs the fetched raw files). Returns True when it (re)built them. Commands call this as an
-    explicit step; the loaders never do."""
+    explicit step; the loaders never do. Holds the data lock (:mod:`.ingest.datalock`)."""
+    from .ingest.datalock import data_lock
     from .ingest.prepare import is_up_to_date, prepare
 
-    if is_up_to_date():
-        return False
-    prepare()
+    with data_lock("prepare"):
+        if is_up_to_date():
+            return False
+        prepare()
     _read_cached.cache_clear()
     return True
 

@@ -235,7 +235,8 @@ def allocate_budget(
     share = gf if regime == "grandfathering" else pc if regime == "per_capita" else weight * gf + (1 - weight) * pc
     out["share"] = share
     out["budget_t"] = share * net
-    out["regime"] = regime if regime != "blend" else f"blend (weight {weight:g} grandfathering)"
+    out["regime"] = regime
+    out["blend_weight"] = weight if regime == "blend" else float("nan")
     return out
 
 

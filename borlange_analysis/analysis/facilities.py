@@ -31,8 +31,9 @@ def facility_share(partner: dict, *, release: str = "2021", sector: str | None =
     """The partner's verified emissions as a share of its kommun's SMHI sector, year by year.
 
     Columns: year, verified_t_co2e (EUTL), sector, sector_t_co2e (SMHI release ``release``),
-    share, remainder_t_co2e (what other sources in the sector cause), release, note. Only years
-    present in both sources; the note says that the figures come from different publishers.
+    share, remainder_t_co2e (what other sources in the sector cause), release, basis (code
+    ``eutl_verified_over_smhi_sector``: two publishers and methods, pages say so). Only years present
+    in both sources.
     """
     from .. import data
 
@@ -47,7 +48,7 @@ def facility_share(partner: dict, *, release: str = "2021", sector: str | None =
                 "share",
                 "remainder_t_co2e",
                 "release",
-                "note",
+                "basis",
             ]
         )
     sector = sector or (partner["sectors"][0] if partner["sectors"] else industry_sector())
@@ -57,10 +58,7 @@ def facility_share(partner: dict, *, release: str = "2021", sector: str | None =
     out["share"] = out["verified_t_co2e"] / out["sector_t_co2e"]
     out["remainder_t_co2e"] = out["sector_t_co2e"] - out["verified_t_co2e"]
     out["release"] = data.resolve_release(release)
-    out["note"] = (
-        f"EU ETS verified emissions (EUTL) divided by SMHI's sector figure, release "
-        f"{out['release'].iloc[0] if len(out) else release}: different publishers and methods"
-    )
+    out["basis"] = "eutl_verified_over_smhi_sector"
     return out
 
 

@@ -75,6 +75,40 @@ def runs_out_text(row: Any, language: str) -> str:
     return fmt.month_year(row["budget_runs_out"], language)
 
 
+def with_status_texts(status: pd.DataFrame, language: str) -> pd.DataFrame:
+    """Budget status rows with the texts a table shows: when the budget runs out ("februari 2032",
+    "räcker", "förbrukad") and the required yearly cut ("16,7 %", or "förbrukad")."""
+    out = status.copy()
+    out["runs_out_text"] = [runs_out_text(r, language) for _, r in out.iterrows()]
+    out["rate_text"] = [
+        i18n.t("value.exhausted", language)
+        if r["budget_status"] == "exhausted"
+        else fmt.percent(r["required_rate_pct"], language, 1)
+        for _, r in out.iterrows()
+    ]
+    return out
+
+
+def status_columns(*, spent: bool) -> list[Column]:
+    """The columns of a budget status table (after the scope and regime): budget, spent (when
+    ``spent``), left, the required yearly cut and when it runs out."""
+    cols = [Column("budget_t", "tonnes", unit="t_co2", label="page.carbon_budget.col.budget")]
+    if spent:
+        cols.append(Column("spent_t", "tonnes", unit="t_co2", label="page.carbon_budget.col.spent"))
+    return cols + [
+        Column("remaining_budget_t", "tonnes", unit="t_co2", label="page.carbon_budget.col.remaining"),
+        Column(
+            "required_rate_pct",
+            "percent",
+            decimals=1,
+            unit="pct_per_yr",
+            label="page.carbon_budget.col.required_rate",
+            display="rate_text",
+        ),
+        Column("budget_runs_out", "text", label="page.carbon_budget.col.runs_out", display="runs_out_text"),
+    ]
+
+
 def statement(row: Any, *, kommun: str, scope_text: str, regime_text: str, language: str) -> str:
     fields = {
         "regime": regime_text,
@@ -135,13 +169,7 @@ def build(p: Checked) -> Page:
     }
     st["scope_text"] = st["scope"].map(scope_text)
     st["regime_text"] = [regime_label(r, p.blend_weight, lang) for r in st["regime_code"]]
-    st["runs_out_text"] = [runs_out_text(r, lang) for _, r in st.iterrows()]
-    st["rate_text"] = [
-        i18n.t("value.exhausted", lang)
-        if r["budget_status"] == "exhausted"
-        else fmt.percent(r["required_rate_pct"], lang, 1)
-        for _, r in st.iterrows()
-    ]
+    st = with_status_texts(st, lang)
     page.add(
         Table(
             "allocation",
@@ -149,18 +177,7 @@ def build(p: Checked) -> Page:
             [
                 Column("scope", "text", label="page.carbon_budget.col.scope", display="scope_text"),
                 Column("regime_code", "text", label="page.carbon_budget.col.regime", display="regime_text"),
-                Column("budget_t", "tonnes", unit="t_co2", label="page.carbon_budget.col.budget"),
-                Column("spent_t", "tonnes", unit="t_co2", label="page.carbon_budget.col.spent"),
-                Column("remaining_budget_t", "tonnes", unit="t_co2", label="page.carbon_budget.col.remaining"),
-                Column(
-                    "required_rate_pct",
-                    "percent",
-                    decimals=1,
-                    unit="pct_per_yr",
-                    label="page.carbon_budget.col.required_rate",
-                    display="rate_text",
-                ),
-                Column("budget_runs_out", "text", label="page.carbon_budget.col.runs_out", display="runs_out_text"),
+                *status_columns(spent=True),
             ],
         )
     )

@@ -170,3 +170,29 @@ def provenance_table(p: Checked) -> Table:
         ],
         source=i18n.t("page.provenance_note", p.language, version=__version__),
     )
+
+
+def number_or_none(value: Any) -> float | None:
+    """A number for JSON (summary.json, key figures): None for a missing value."""
+    return None if fmt.is_missing(value) else float(value)
+
+
+def trend_figures(row: pd.Series) -> dict[str, Any]:
+    """The trend figures of one indicators row (total or sector) for summary.json: last year and
+    value, change since 1990 and 2005, slope, estimate, the trend's and the Carbon Law's sums, on
+    track, net zero and per capita (t CO2e)."""
+    num = number_or_none
+    return {
+        "unit": "t CO2e",
+        "last_year": int(row["last_year"]),
+        "last_value_t": num(row["last_value"]),
+        "change_since_1990_pct": num(row.get("change_since_1990_pct")),
+        "change_since_2005_pct": num(row.get("change_since_2005_pct")),
+        "trend_slope_t_per_yr": num(row["trend_slope"]),
+        "current_value_t": num(row["current_value"]),
+        "total_trend_t": num(row["total_trend"]),
+        "total_carbon_law_t": num(row["total_carbon_law"]),
+        "on_track": bool(row["on_track"]),
+        "net_zero_year": num(row["net_zero_year"]),
+        "per_capita_t": num(row["per_capita_t"]),
+    }

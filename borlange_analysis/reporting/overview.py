@@ -50,8 +50,7 @@ def sector_table(sector_emissions: pd.DataFrame) -> pd.DataFrame:
 def key_figures(p: Checked, row: pd.Series) -> dict[str, Any]:
     """Machine-readable key figures of the kommun (summary.json and the index use them)."""
 
-    def num(v: Any) -> float | None:
-        return None if fmt.is_missing(v) else float(v)
+    num = common.number_or_none
 
     return {
         "kommun": p.kommun,
@@ -59,18 +58,7 @@ def key_figures(p: Checked, row: pd.Series) -> dict[str, Any]:
         "release": p.release,
         "gas": p.gas,
         "current_year": p.current_year,
-        "unit": "t CO2e",
-        "last_year": int(row["last_year"]),
-        "last_value_t": num(row["last_value"]),
-        "change_since_1990_pct": num(row.get("change_since_1990_pct")),
-        "change_since_2005_pct": num(row.get("change_since_2005_pct")),
-        "trend_slope_t_per_yr": num(row["trend_slope"]),
-        "current_value_t": num(row["current_value"]),
-        "total_trend_t": num(row["total_trend"]),
-        "total_carbon_law_t": num(row["total_carbon_law"]),
-        "on_track": bool(row["on_track"]),
-        "net_zero_year": num(row["net_zero_year"]),
-        "per_capita_t": num(row["per_capita_t"]),
+        **common.trend_figures(row),
         "budget": {
             "method": row.get("budget_method"),
             "preset": row.get("budget_preset"),
@@ -167,7 +155,7 @@ def _budget_section(page: Page, row: pd.Series) -> None:
     """The budget in short: the project's method on CO2 with all emissions, and without the point
     sources the kommun's own budget leaves out (the same rows as on the budget page)."""
     from ..analysis import budget
-    from .carbon_budget import installation_names, runs_out_text
+    from .carbon_budget import installation_names, status_columns, with_status_texts
 
     p, lang = page.p, page.language
     adopted = budget.adopted_budget(p.kommun_code)
@@ -183,13 +171,7 @@ def _budget_section(page: Page, row: pd.Series) -> None:
     st = pd.DataFrame(rows)
     names = installation_names(ids) if ids else ""
     st["scope_text"] = [i18n.t(f"page.carbon_budget.scope.{s}", lang, installations=names) for s in st["scope"]]
-    st["runs_out_text"] = [runs_out_text(r, lang) for _, r in st.iterrows()]
-    st["rate_text"] = [
-        i18n.t("value.exhausted", lang)
-        if r["budget_status"] == "exhausted"
-        else fmt.percent(r["required_rate_pct"], lang, 1)
-        for _, r in st.iterrows()
-    ]
+    st = with_status_texts(st, lang)
     first = st.iloc[0]
     page.prose(
         "budget_intro",
@@ -207,17 +189,7 @@ def _budget_section(page: Page, row: pd.Series) -> None:
             st,
             [
                 Column("scope", "text", label="page.carbon_budget.col.scope", display="scope_text"),
-                Column("budget_t", "tonnes", unit="t_co2", label="page.carbon_budget.col.budget"),
-                Column("remaining_budget_t", "tonnes", unit="t_co2", label="page.carbon_budget.col.remaining"),
-                Column(
-                    "required_rate_pct",
-                    "percent",
-                    decimals=1,
-                    unit="pct_per_yr",
-                    label="page.carbon_budget.col.required_rate",
-                    display="rate_text",
-                ),
-                Column("budget_runs_out", "text", label="page.carbon_budget.col.runs_out", display="runs_out_text"),
+                *status_columns(spent=False),
             ],
         )
     )

@@ -227,8 +227,7 @@ def partner_lever_texts(rows: pd.DataFrame, language: str) -> pd.DataFrame:
 def key_figures(p: Checked, row: pd.Series, *, share: float, rank: peers.Rank) -> dict[str, Any]:
     """Machine-readable key figures of the sector in the kommun (summary.json and the index)."""
 
-    def num(v: Any) -> float | None:
-        return None if fmt.is_missing(v) else float(v)
+    num = common.number_or_none
 
     return {
         "kommun": p.kommun,
@@ -238,19 +237,8 @@ def key_figures(p: Checked, row: pd.Series, *, share: float, rank: peers.Rank) -
         "release": p.release,
         "gas": p.gas,
         "current_year": p.current_year,
-        "unit": "t CO2e",
-        "last_year": int(row["last_year"]),
-        "last_value_t": num(row["last_value"]),
+        **common.trend_figures(row),
         "share_of_total": num(share),
-        "change_since_1990_pct": num(row.get("change_since_1990_pct")),
-        "change_since_2005_pct": num(row.get("change_since_2005_pct")),
-        "trend_slope_t_per_yr": num(row["trend_slope"]),
-        "current_value_t": num(row["current_value"]),
-        "total_trend_t": num(row["total_trend"]),
-        "total_carbon_law_t": num(row["total_carbon_law"]),
-        "on_track": bool(row["on_track"]),
-        "net_zero_year": num(row["net_zero_year"]),
-        "per_capita_t": num(row["per_capita_t"]),
         "peer_rank": rank.rank,
         "peers": rank.n,
     }

@@ -57,7 +57,17 @@ class Column:
         return text
 
     def csv_name(self) -> str:
-        return f"{self.id}_{self.unit}" if self.unit and not self.id.endswith(self.unit) else self.id
+        """snake_case with the unit as suffix, once: 'remaining_budget_t' in t CO2 ->
+        'remaining_budget_t_co2', 'central_t_co2' in t CO2 a year -> 'central_t_co2_per_yr'."""
+        if not self.unit or self.id.endswith(self.unit):
+            return self.id
+        base = self.id
+        if self.unit.startswith("t_"):
+            for suffix in ("_t_co2e", "_t_co2", "_t"):
+                if base.endswith(suffix):
+                    base = base[: -len(suffix)]
+                    break
+        return f"{base}_{self.unit}"
 
     def cell(self, value: Any, language: str) -> str:
         if fmt.is_missing(value):

@@ -43,6 +43,7 @@ figure.chart img { max-width: 100%; height: auto; }
 figcaption { font-size: .85em; color: var(--muted); }
 .jp-OutputArea-output pre { white-space: pre-wrap; }
 code { background: #f2f2f4; padding: 0 .2em; }
+a.anchor-link { display: none; }
 """
 
 

@@ -300,7 +300,7 @@ def csv_problems(path: Path) -> list[str]:
     if not rows:
         return [f"{path.name}: empty file"]
     header = rows[0]
-    numeric = [i for i, h in enumerate(header) if h.endswith(_NUMERIC_SUFFIXES)]
+    numeric = [i for i, h in enumerate(header) if h.endswith(_NUMERIC_SUFFIXES) or f"_{h}".endswith(_NUMERIC_SUFFIXES)]
     for r, row in enumerate(rows[1:], start=2):
         for i in numeric:
             cell = row[i] if i < len(row) else ""

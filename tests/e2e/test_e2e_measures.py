@@ -183,8 +183,10 @@ def test_confidential_partners_measures_are_in_no_public_output(tmp_path):
             env=env,
         )
         assert res.returncode == 0, res.stdout + res.stderr
-    # the partner's own report (wherever the runner publishes confidential reports) is the one exception
-    own_report = list(out.rglob("*partner-hushagen*"))
+    # the partner's own report goes to the confidential root beside the output, never into the public tree
+    confidential_root = out.parent / f"{out.name}-confidential"
+    assert not list(out.rglob("*partner-hushagen*"))
+    own_report = list(confidential_root.rglob("*partner-hushagen*"))
     public = [
         p
         for p in list(out.rglob("*")) + list(tmp_path.glob("[si].csv*"))

@@ -13,7 +13,7 @@ def test_ssab_share_of_industri_2019():
     assert share.loc[2019, "verified_t_co2e"] == 226_743
     assert share.loc[2019, "share"] == pytest.approx(0.914, abs=0.002)
     assert share.loc[2019, "remainder_t_co2e"] == pytest.approx(248_015.08 - 226_743, abs=1)
-    assert "different publishers" in share.note.iloc[0] and (share.release == "2021").all()
+    assert (share.basis == "eutl_verified_over_smhi_sector").all() and (share.release == "2021").all()
 
 
 def test_food_waste_series_real():
