@@ -61,8 +61,11 @@ def industry_sector() -> str:
     return str(tab.loc[tab["sector_id"] == "industri", "sector"].iloc[0])
 
 
+@lru_cache(maxsize=256)
 def resolve_sector(value: str) -> str:
-    """A sector given by its Swedish name, id or English name -> the Swedish SMHI name."""
+    """A sector given by its Swedish name, id or English name -> the Swedish SMHI name (an unknown
+    one raises, naming the valid ones; answers are kept per process: the table ships with the
+    package)."""
     tab = sectors()
     key = fold(value)
     for col in ("sector", "sector_id", "sector_en"):

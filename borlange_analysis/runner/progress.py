@@ -154,7 +154,7 @@ class TerminalUI(PlainUI):
         self.console = console
         self.bar = Progress(
             TextColumn("{task.description}"),
-            BarColumn(),
+            BarColumn(bar_width=30),
             MofNCompleteColumn(),
             TextColumn("{task.fields[status]}"),
             TimeElapsedColumn(),
@@ -177,12 +177,7 @@ class TerminalUI(PlainUI):
             return
         if result.status == "failed":
             self._print(f"failed: {result.name} · {result.set} ({result.error})")
-        self.bar.update(
-            self.task,
-            completed=self.track.done,
-            description=f"{result.status:11s} {result.name}",
-            status=self.track.status(),
-        )
+        self.bar.update(self.task, completed=self.track.done, status=self.track.status())
 
     def close(self) -> None:
         if self.task is not None:
