@@ -106,7 +106,11 @@ def compose(
     write_latest(root, sets)
     table: National | None = None
     if public_only:
-        table = national_table(root, sets, notices)
+        try:
+            table = national_table(root, sets, notices)
+        except OSError as exc:  # the disk: a top-level index without the table, then the run stops (73)
+            write_root_index(root, sets, National(None, [], error=str(exc)))
+            raise
     write_root_index(root, sets, table)
     return sets
 
