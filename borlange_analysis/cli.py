@@ -135,6 +135,24 @@ def prepare(
         _fail(exc)
 
 
+_LAN_HELP = (
+    "Every kommun of a län, by name or SCB code ('Dalarnas län', 'Dalarna', '20'); repeatable, "
+    "together with --kommun and --group."
+)
+_GROUP_HELP = (
+    "Every kommun of a named group ('Klimatneutrala städer 2030' from reference/peers.csv, or a group of "
+    "your own in data/groups.csv); repeatable, together with --kommun and --lan."
+)
+
+
+def _chosen(kommun: list[str] | None, lan: list[str] | None, group: list[str] | None) -> list[str] | None:
+    """The kommuner chosen by --kommun/--lan/--group as SCB codes (None: none given); a bad value
+    raises before any work."""
+    from .names import select_kommuner
+
+    return select_kommuner(kommun=kommun, lan=lan, group=group)
+
+
 _BUDGET_METHOD_HELP = (
     "Carbon budget method: 'cemus' (the project's own, the default: a national budget from "
     "--budget-preset shared by --budget-regime, on the newest CO2 release) or 'klimatkollen-2024' "
@@ -165,7 +183,12 @@ def indicators(
         str, typer.Option(help="How the 'cemus' budget is shared: grandfathering, per_capita or blend.")
     ] = "grandfathering",
     per_sector: Annotated[bool, typer.Option(help="One row per kommun and sector (plus the total).")] = False,
-    kommun: Annotated[list[str] | None, typer.Option(help="Only these kommuner (default all 290).")] = None,
+    kommun: Annotated[
+        list[str] | None,
+        typer.Option(help="Only these kommuner: name or SCB code (repeatable), or 'all'. Default: all 290."),
+    ] = None,
+    lan: Annotated[list[str] | None, typer.Option(help=_LAN_HELP)] = None,
+    group: Annotated[list[str] | None, typer.Option(help=_GROUP_HELP)] = None,
     fmt: Annotated[
         str | None, typer.Option("--format", help="csv, parquet or json (default: from the suffix).")
     ] = None,
@@ -207,8 +230,7 @@ def indicators(
         fmt_name = (fmt or output.suffix.lstrip(".") or "csv").lower()
         if fmt_name not in ind.FORMATS:
             raise UnknownValueError("format", fmt_name, ind.FORMATS)
-        if kommun:
-            data.kommun_codes(kommun)
+        codes = _chosen(kommun, lan, group)
         if portfolio is not None:
             from .analysis import measures as msr
 
@@ -216,7 +238,7 @@ def indicators(
         data.ensure_prepared()
         table = ind.build_indicators(
             release=release,
-            kommun=kommun,
+            kommun=codes,
             current_year=current_year if current_year is not None else config.default_current_year(),
             method=method,
             budget_method=budget_method,
@@ -239,6 +261,8 @@ def scenario(
         list[str] | None,
         typer.Option(help="Kommun name or SCB code (repeatable), or 'all' for all 290. Default: Borlänge."),
     ] = None,
+    lan: Annotated[list[str] | None, typer.Option(help=_LAN_HELP)] = None,
+    group: Annotated[list[str] | None, typer.Option(help=_GROUP_HELP)] = None,
     measures: Annotated[
         list[str] | None,
         typer.Option(
@@ -286,9 +310,10 @@ def scenario(
         if "sector" not in info.levels:
             with_sectors = [r.release for r in params.releases() if "sector" in r.levels]
             raise UnknownValueError("release with sectors", release, with_sectors)
-        every = [k for k in (kommun or []) if k.strip().lower() == "all"]
-        names = None if every else (kommun or [config.DEFAULT_KOMMUN])
-        codes = data.kommun_codes(names)
+        chosen = _chosen(kommun, lan, group)
+        codes = data.kommun_codes([config.DEFAULT_KOMMUN]) if chosen is None else chosen
+        if chosen is not None and len(chosen) == len(data.resolver().by_code):
+            codes = None  # every kommun: the scenario's own fast path
         one = codes[0] if codes is not None and len(codes) == 1 else None
         spec = list(measures or [msr.AUTO])
         catalogue = msr.load_portfolio(spec, kommun=one)
@@ -356,80 +381,14 @@ class _ReportsCommand(TyperCommand):
         return super().parse_args(ctx, _optional_wait(args))
 
 
-class _PlainUI:
-    """Line-based progress for logs and cron (standard output is not a terminal)."""
-
-    def __init__(self) -> None:
-        self.total = 0
-        self.done = 0
-
-    def _print(self, text: str) -> None:
-        print(text, flush=True)
-
-    def start(self, *, total: int, to_build: int) -> None:
-        self.total = total
-        self._print(f"reports: {total} planned, {total - to_build} up to date, {to_build} to build")
-
-    def result(self, result: Any) -> None:
-        self.done += 1
-        width = len(str(self.total))
-        seconds = f" {result.seconds:.1f} s" if result.status in ("built", "failed") else ""
-        note = f" ({result.error})" if result.error else ""
-        count = f"[{self.done:>{width}}/{self.total}]"
-        self._print(f"{count} {result.status:<11} {result.name} · {result.set}{seconds}{note}")
-
-    def notice(self, text: str) -> None:
-        self._print(text)
-
-    def error(self, text: str) -> None:
-        err_console.print(f"error: {text}", soft_wrap=True, highlight=False, markup=False)
-
-    def close(self) -> None:
-        return None
-
-
-class _TerminalUI(_PlainUI):
-    """A progress bar when standard output is a terminal."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        self.bar = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=out_console,
-            transient=False,
-        )
-        self.task: Any = None
-
-    def _print(self, text: str) -> None:
-        out_console.print(text, soft_wrap=True, highlight=False, markup=False)
-
-    def start(self, *, total: int, to_build: int) -> None:
-        self.total = total
-        self.bar.start()
-        self.task = self.bar.add_task("reports", total=total)
-
-    def result(self, result: Any) -> None:
-        if self.task is None:
-            return
-        self.done += 1
-        self.bar.update(self.task, completed=self.done, description=f"{result.status:11s} {result.name}")
-
-    def close(self) -> None:
-        if self.task is not None:
-            self.bar.update(self.task, completed=self.total)
-        self.bar.stop()
-
-
 @app.command(cls=_ReportsCommand)
 def reports(
     kommun: Annotated[
-        list[str] | None, typer.Option(help="Kommun name or SCB code (repeatable). Default: Borlänge.")
+        list[str] | None,
+        typer.Option(help="Kommun name or SCB code (repeatable), or 'all' for all 290. Default: Borlänge."),
     ] = None,
+    lan: Annotated[list[str] | None, typer.Option(help=_LAN_HELP)] = None,
+    group: Annotated[list[str] | None, typer.Option(help=_GROUP_HELP)] = None,
     notebook: Annotated[
         list[str] | None,
         typer.Option(help="Notebooks to build (repeatable). Default: every notebook of the standard set."),
@@ -479,12 +438,15 @@ def reports(
 
     Exit codes: 0 ok, 1 a report failed, 2 bad input, 73 output not writable, 75 busy, 130/143 interrupted.
     """
+    from .runner.progress import PlainUI, TerminalUI, print_summary
     from .runner.run import Options, main
 
     t0 = time.perf_counter()
-    ui: _PlainUI = _TerminalUI() if sys.stdout.isatty() else _PlainUI()
+    ui: PlainUI = TerminalUI(out_console, err=_print_error) if sys.stdout.isatty() else PlainUI(err=_print_error)
     opts = Options(
         kommuner=kommun,
+        lans=lan,
+        groups=group,
         notebooks=notebook,
         sectors=sector,
         partners=partner,
@@ -505,7 +467,7 @@ def reports(
     finally:
         ui.close()
     if summary.results:
-        _print_summary(summary, ui, time.perf_counter() - t0)
+        print_summary(summary, ui, time.perf_counter() - t0, console=out_console)
     if summary.signal:
         counts = {s: summary.count(s) for s in ("built", "not_started", "interrupted")}
         ui.notice(
@@ -517,29 +479,8 @@ def reports(
     raise typer.Exit(summary.exit_code)
 
 
-def _print_summary(summary: Any, ui: _PlainUI, seconds: float) -> None:
-    from rich.table import Table
-
-    results = summary.results
-    if isinstance(ui, _TerminalUI):
-        table = Table(title="borlange-analysis reports")
-        for col in ("report", "set", "status", "seconds", "note"):
-            table.add_column(col)
-        colors = {"built": "green", "skipped": "cyan", "failed": "red"}
-        for r in results:
-            color = colors.get(r.status, "yellow")
-            table.add_row(r.name, r.set, f"[{color}]{r.status}[/]", f"{r.seconds:.1f}", r.error)
-        out_console.print(table)
-    counts = {s: summary.count(s) for s in ("built", "skipped", "failed")}
-    secret = sum(not r.public for r in results)
-    where = summary.public_root + (f" (confidential: {summary.confidential_root})" if secret else "")
-    ui.notice(
-        f"built {counts['built']}, skipped {counts['skipped']}, failed {counts['failed']} "
-        f"in {seconds:.1f} s; output: {where}"
-    )
-    for r in results:
-        if r.status == "failed":
-            ui.notice(f"failed: {r.name}: {r.failed_notebook or r.error}")
+def _print_error(text: str) -> None:
+    err_console.print(text, soft_wrap=True, highlight=False, markup=False)
 
 
 def main() -> None:  # pragma: no cover

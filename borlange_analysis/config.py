@@ -13,6 +13,8 @@ BORLANGE_HOME
     Project root (holds ``data/`` and ``reports/``).
 BORLANGE_NOTEBOOKS, BORLANGE_PARTNERS_DIR, BORLANGE_MEASURES_DIR
     Other notebook, partner-data or measures folders (tests, other kommuner's setups).
+BORLANGE_GROUPS
+    Another file of the user's own groups of kommuner (default ``data/groups.csv``).
 BORLANGE_DATA_MIRROR
     A local folder laid out like the project's ``shared/data`` mirror; when set, ``fetch`` copies
     from it instead of downloading.
@@ -136,6 +138,13 @@ def measures_data_dir() -> Path:
     overrides it."""
     env = os.environ.get("BORLANGE_MEASURES_DIR")
     return Path(env).expanduser().resolve() if env else project_root() / "data" / "measures"
+
+
+def groups_file() -> Path:
+    """``data/groups.csv``: the user's own named groups of kommuner for ``--group`` (columns
+    kommun, group, source, like ``reference/peers.csv``; optional); ``$BORLANGE_GROUPS`` overrides it."""
+    env = os.environ.get("BORLANGE_GROUPS")
+    return Path(env).expanduser().resolve() if env else project_root() / "data" / "groups.csv"
 
 
 def notebooks_dir() -> Path:

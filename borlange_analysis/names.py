@@ -8,7 +8,9 @@ names it reads to SCB's four-digit kommun code with :class:`KommunResolver`; tab
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
@@ -39,6 +41,7 @@ def sector_ids() -> list[str]:
     return _sectors()["sector_id"].tolist()
 
 
+@lru_cache(maxsize=64)
 def sector_id(sector: str) -> str:
     """The ASCII id of a main sector ('Industri (energi + processer)' -> 'industri')."""
     tab = _sectors().set_index("sector")
@@ -58,8 +61,11 @@ def industry_sector() -> str:
     return str(tab.loc[tab["sector_id"] == "industri", "sector"].iloc[0])
 
 
+@lru_cache(maxsize=256)
 def resolve_sector(value: str) -> str:
-    """A sector given by its Swedish name, id or English name -> the Swedish SMHI name."""
+    """A sector given by its Swedish name, id or English name -> the Swedish SMHI name (an unknown
+    one raises, naming the valid ones; answers are kept per process: the table ships with the
+    package)."""
     tab = sectors()
     key = fold(value)
     for col in ("sector", "sector_id", "sector_en"):
@@ -152,3 +158,107 @@ class KommunResolver:
             if fold(name) == fold(text) or fold(name).replace(" lan", "").rstrip("s") == fold(text).rstrip("s"):
                 return code
         raise UnknownValueError("län", value, sorted(self.lan_name.values()))
+
+
+# --- choosing many kommuner: --kommun all, --lan, --group ----------------------------------------
+
+#: ``--kommun all``: every kommun of SCB's code list.
+ALL_KOMMUNER = "all"
+GROUP_COLUMNS = ("kommun", "group", "source")
+
+
+def _read_groups(path: Path, *, shipped: bool) -> dict[str, list[str]]:
+    """Groups of one file (group name -> kommun codes, in file order); rows checked by name."""
+    from .errors import DataFileError
+
+    try:
+        tab = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, ValueError) as exc:
+        raise DataFileError(f"{path}: cannot be read as CSV ({exc})") from None
+    missing = [c for c in GROUP_COLUMNS if c not in tab.columns]
+    if missing:
+        raise DataFileError(f"{path}: missing columns {missing} (a groups file has columns {list(GROUP_COLUMNS)})")
+    res = kommun_resolver()
+    groups: dict[str, list[str]] = {}
+    for row, (kommun, group, source) in enumerate(zip(tab["kommun"], tab["group"], tab["source"], strict=True), 2):
+        for column, value in (("group", group), ("source", source)):
+            if not str(value).strip():
+                raise DataFileError(f"{path}, row {row}, column {column!r}: empty (every row names its {column})")
+        code = res.code(kommun, strict=False)
+        if code is None:
+            raise DataFileError(f"{path}, row {row}, column 'kommun': unknown kommun {kommun!r}")
+        members = groups.setdefault(str(group).strip(), [])
+        if code not in members:
+            members.append(code)
+    if not shipped and not groups:
+        raise DataFileError(f"{path}: no groups (one row per kommun and group)")
+    return groups
+
+
+def kommun_groups() -> dict[str, list[str]]:
+    """Named groups of kommuner: those of ``reference/peers.csv`` (e.g. 'Klimatneutrala städer
+    2030', Viable Cities) and the user's own in :func:`borlange_analysis.config.groups_file` (if
+    present; a name may not repeat a shipped group's). Group name -> SCB codes, in file order."""
+    from . import config
+    from .errors import DataFileError
+
+    groups = _shipped_groups()
+    user = config.groups_file()
+    if not user.is_file():
+        return dict(groups)
+    own = _read_groups(user, shipped=False)
+    clash = sorted(g for g in own if any(fold(g) == fold(s) for s in groups))
+    if clash:
+        raise DataFileError(f"{user}: group {clash[0]!r} is already a shipped group (reference/peers.csv); rename it")
+    return {**groups, **own}
+
+
+@lru_cache(maxsize=1)
+def _shipped_groups() -> dict[str, list[str]]:
+    return _read_groups(reference.path("peers.csv"), shipped=True)
+
+
+def group_codes(name: str) -> list[str]:
+    """SCB codes of the kommuner of a group (:func:`kommun_groups`; the name matched without
+    regard to case or accents)."""
+    groups = kommun_groups()
+    hit = next((g for g in groups if fold(g) == fold(name)), None)
+    if hit is None:
+        raise UnknownValueError("group", name, list(groups))
+    return list(groups[hit])
+
+
+def lan_codes(value: str) -> list[str]:
+    """SCB codes of the kommuner of a län given by name ('Dalarnas län', 'Dalarna') or code ('20')."""
+    res = kommun_resolver()
+    lan = res.lan_code(value)
+    return sorted(code for code, of in res.lan_of.items() if of == lan)
+
+
+def select_kommuner(
+    *,
+    kommun: Sequence[str] | None = None,
+    lan: Sequence[str] | None = None,
+    group: Sequence[str] | None = None,
+) -> list[str] | None:
+    """The SCB codes chosen by ``--kommun`` (names or codes, or 'all' for all 290), ``--lan``
+    (names or codes) and ``--group`` (:func:`kommun_groups`), all together and each kommun once:
+    first the named kommuner in the order given, then those of each län (by code) and group (in
+    file order); with 'all', every kommun in code order (the other values are still checked).
+    None when none of them is given (each command has its own default).
+
+    Reads only the reference tables (and the user's groups file), so a bad value stops a command
+    before any work: :class:`UnknownValueError` names the value and the valid choices."""
+    if not (kommun or lan or group):
+        return None
+    res = kommun_resolver()
+    chosen: dict[str, None] = {}
+    every = [k for k in kommun or [] if fold(str(k)) == ALL_KOMMUNER]
+    for value in kommun or []:
+        if value not in every:
+            chosen[str(res.code(value))] = None
+    for value in lan or []:
+        chosen.update(dict.fromkeys(lan_codes(value)))
+    for value in group or []:
+        chosen.update(dict.fromkeys(group_codes(value)))
+    return sorted(res.by_code) if every else list(chosen)

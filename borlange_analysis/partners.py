@@ -16,11 +16,13 @@ Facility data live in :mod:`borlange_analysis.analysis.facilities`, scope accoun
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import re
 import tomllib
 import warnings
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -151,8 +153,31 @@ def validate_registry(
 
 def partners(path: str | Path | None = None, *, check_installations: bool = False) -> list[dict]:
     """All partners from the registry file (validated). Each is a dict as in the TOML file, with
-    its texts exactly as written (not escaped)."""
+    its texts exactly as written (not escaped). The file is read and checked once per version of it
+    (its modification time and size); ``confidential`` is looked up on every call (the registry
+    flag or a ``data/partners/<id>/CONFIDENTIAL`` file)."""
     path = Path(path or REGISTRY_FILE)
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise DataFileError(f"partner registry {path} not found") from None
+    if check_installations:
+        entries = _read_registry(path, check_installations=True)
+    else:
+        entries = copy.deepcopy(_registry(str(path), st.st_mtime_ns, st.st_size))
+    for p in entries:
+        p["confidential"] = (
+            bool(p.get("confidential", False)) or (config.partners_data_dir() / p["id"] / "CONFIDENTIAL").exists()
+        )
+    return entries
+
+
+@lru_cache(maxsize=8)
+def _registry(path: str, mtime_ns: int, size: int) -> list[dict]:
+    return _read_registry(Path(path), check_installations=False)
+
+
+def _read_registry(path: Path, *, check_installations: bool) -> list[dict]:
     try:
         entries = tomllib.loads(path.read_text(encoding="utf-8")).get("partner", [])
     except FileNotFoundError:
@@ -175,9 +200,6 @@ def partners(path: str | Path | None = None, *, check_installations: bool = Fals
         p.setdefault("facts", [])
         p.setdefault("missing", [])
         p.setdefault("levers", [])
-        p["confidential"] = (
-            bool(p.get("confidential", False)) or (config.partners_data_dir() / p["id"] / "CONFIDENTIAL").exists()
-        )
     return entries
 
 

@@ -89,6 +89,27 @@ class Baseline:
             raise ParameterError(f"kommun {kommun_code} is not in the baseline ({len(codes)} kommuner)")
         return codes.index(kommun_code)
 
+    def select(self, kommun_codes: Sequence[str]) -> Baseline:
+        """The baseline of some of its kommuner, as :func:`sector_baseline` computes it for them
+        alone (each kommun's fit is its own; the years run from the earliest last year among them):
+        a page computes the baseline of all 290 once and takes each kommun's from it."""
+        idx = [self.index(str(c)) for c in kommun_codes]
+        last = self.last_year[idx]
+        first = int(last.min())
+        cols = self.years >= first
+        return Baseline(
+            kommuner=self.kommuner.iloc[idx].reset_index(drop=True),
+            sectors=self.sectors,
+            years=self.years[cols],
+            values=self.values[idx][:, :, cols],
+            total=self.total[idx][:, cols],
+            last_year=last,
+            current_year=self.current_year,
+            end_year=self.end_year,
+            release=self.release,
+            gas=self.gas,
+        )
+
     def year_kind(self) -> np.ndarray:
         """[kommun x year]: 'observed' (the last SMHI year), 'estimated' (the nowcast up to the
         analysis year) or 'projected'."""

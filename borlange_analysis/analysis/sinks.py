@@ -106,9 +106,11 @@ def sink_parameters(overrides: Mapping[str, Any] | None = None) -> pd.DataFrame:
     (sets value, low and high) or to a dict with any of value/low/high/source; overridden rows get
     status ``user``. Raises on unknown parameters and on values outside physical bounds.
     """
+    if not overrides:
+        return _checked_parameters().copy()
     tab = _parameter_table().copy()
     tab["reference"] = tab["reference"].fillna("")
-    for name, new in (overrides or {}).items():
+    for name, new in overrides.items():
         if name not in tab.index:
             raise UnknownValueError("sink parameter", name, list(tab.index))
         if isinstance(new, Mapping):
@@ -120,6 +122,15 @@ def sink_parameters(overrides: Mapping[str, Any] | None = None) -> pd.DataFrame:
             tab.loc[name, ["value", "low", "high"]] = float(new)
             tab.loc[name, "source"] = "user-supplied value"
         tab.loc[name, "status"] = "user"
+    _validate_parameters(tab)
+    return tab.reset_index()
+
+
+@lru_cache(maxsize=1)
+def _checked_parameters() -> pd.DataFrame:
+    """The shipped parameters, checked once per process (the table ships with the package)."""
+    tab = _parameter_table().copy()
+    tab["reference"] = tab["reference"].fillna("")
     _validate_parameters(tab)
     return tab.reset_index()
 

@@ -54,7 +54,7 @@ def status_rows(p: Checked, ids: list[str]) -> pd.DataFrame:
         scopes.append(("excluding", {p.kommun_code: ids}))
     for scope, excl in scopes:
         for regime in REGIMES:
-            st = budget.budget_status(
+            st = common.budget_status(
                 p.kommun_code,
                 preset_name=p.preset,
                 regime=regime,
@@ -285,7 +285,7 @@ def build(p: Checked) -> Page:
             lines_adopted.append(page.t("adopted_estimated", excluded=excl_names))
         page.sentences("adopted", lines_adopted)
 
-    kk = budget.budget_status(p.kommun_code, method="klimatkollen-2024").iloc[0]
+    kk = common.budget_status(p.kommun_code, method="klimatkollen-2024").iloc[0]
     page.sentences(
         "klimatkollen",
         [

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .. import i18n
@@ -80,7 +81,13 @@ class Chart:
 
 
 def render(fig: Figure, *, name: str, alt: str, caption: str = "") -> Chart:
-    """Render a figure to PNG once (fixed resolution, no timestamps in the file)."""
+    """Render a figure to PNG once (fixed resolution, no timestamps in the file).
+
+    A figure laid out by ``tight_layout`` keeps a placeholder layout engine, and Matplotlib then
+    draws it twice when saving (a dry run "so the layout is right", then the real one); the layout
+    is already done, so the engine is dropped first: one draw, the same pixels."""
+    if isinstance(fig.get_layout_engine(), PlaceHolderLayoutEngine):
+        fig.set_layout_engine(None)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
     return Chart(name=name, png=buf.getvalue(), alt=alt, caption=caption)

@@ -1,7 +1,11 @@
 """What several pages share: the kernel's cached tables, the page skeleton and the provenance table.
 
 Tables are loaded once per kernel (the report runner keeps kernels warm between reports), so a
-second page for the same release costs no loading.
+second page for the same release costs no loading. What is computed for all 290 kommuner at once
+anyway is computed once per kernel and each page takes its kommun's rows: the indicators, the
+carbon budget (shared among all 290, so :func:`budget.budget_status` computes every kommun's), the
+progress on the targets and the scenario baseline (each kommun's fit is its own, so its rows are
+exactly those of a computation for it alone). A kernel lives for one run, on one set of data.
 """
 
 from __future__ import annotations
@@ -12,7 +16,10 @@ from typing import Any
 import pandas as pd
 
 from .. import __version__, data, i18n
+from ..analysis import budget
 from ..analysis import indicators as ind
+from ..analysis import scenario as sc
+from ..analysis.targets import target_progress as _target_progress
 from ..i18n import fmt
 from ..names import SECTOR_TOTAL
 from ..params import Checked
@@ -37,6 +44,72 @@ def indicator_row(p: Checked, sector: str = SECTOR_TOTAL) -> pd.Series:
     if hit.empty:
         raise KeyError(f"no indicators for {p.kommun} / {sector} in release {p.release}")
     return hit.iloc[0]
+
+
+@lru_cache(maxsize=16)
+def _budget_all(
+    method: str, preset_name: str | None, regime: str, weight: float, current_year: int | None
+) -> pd.DataFrame:
+    return budget.budget_status(
+        None, method=method, preset_name=preset_name, regime=regime, weight=weight, current_year=current_year
+    )
+
+
+def budget_status(
+    kommun_code: str,
+    *,
+    method: str = budget.DEFAULT_METHOD,
+    preset_name: str | None = None,
+    regime: str = "grandfathering",
+    weight: float = 0.5,
+    exclude: dict[str, list[str]] | None = None,
+    current_year: int | None = None,
+) -> pd.DataFrame:
+    """:func:`borlange_analysis.analysis.budget.budget_status` of one kommun (its rows, index from
+    0). Without exclusions the status of all 290 is computed once per kernel and sliced (it is the
+    same computation: the budget is always shared among all 290); with point sources excluded (which
+    changes every kommun's share) it is computed for the page."""
+    if exclude:
+        return budget.budget_status(
+            kommun_code,
+            method=method,
+            preset_name=preset_name,
+            regime=regime,
+            weight=weight,
+            exclude=exclude,
+            current_year=current_year,
+        )
+    every = _budget_all(method, preset_name, regime, float(weight), current_year)
+    return every[every["kommun_code"] == kommun_code].reset_index(drop=True)
+
+
+@lru_cache(maxsize=8)
+def _targets_all(release: str, current_year: int) -> pd.DataFrame:
+    return _target_progress(data.load_emissions(None, release=release, level="sector"), current_year=current_year)
+
+
+def target_progress(p: Checked) -> pd.DataFrame:
+    """:func:`borlange_analysis.analysis.targets.target_progress` of the page's kommun on its
+    release's sector emissions (:func:`kommun_target_progress`)."""
+    return kommun_target_progress(p.kommun_code, p.release, p.current_year)
+
+
+def kommun_target_progress(kommun_code: str, release: str, current_year: int) -> pd.DataFrame:
+    """The target progress of one kommun: the rows of a computation for all kommuner (once per
+    kernel; each kommun's trend fit is its own, so the rows are those of one for it alone)."""
+    every = _targets_all(release, current_year)
+    return every[every["kommun_code"] == kommun_code].reset_index(drop=True)
+
+
+@lru_cache(maxsize=4)
+def _baseline_all(release: str, current_year: int) -> sc.Baseline:
+    return sc.load_baseline(None, release=release, current_year=current_year)
+
+
+def scenario_baseline(kommun_code: str, release: str, current_year: int) -> sc.Baseline:
+    """The scenario baseline of one kommun, taken from that of all 290 (computed once per kernel;
+    :meth:`borlange_analysis.analysis.scenario.Baseline.select`)."""
+    return _baseline_all(release, current_year).select([kommun_code])
 
 
 def sector_emissions(p: Checked, kommun: str | None = None) -> pd.DataFrame:

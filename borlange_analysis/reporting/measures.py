@@ -29,7 +29,6 @@ from .. import data, i18n, partners
 from ..analysis import budget, scenario_metrics, sinks
 from ..analysis import measures as msr
 from ..analysis import scenario as sc
-from ..analysis.targets import target_progress
 from ..i18n import fmt
 from ..params import Checked
 from . import charts, common
@@ -169,9 +168,8 @@ def _core(
     )
 
 
-@lru_cache(maxsize=8)
 def _baseline(kommun_code: str, release: str, current_year: int) -> sc.Baseline:
-    return sc.load_baseline(kommun_code, release=release, current_year=current_year)
+    return common.scenario_baseline(kommun_code, release, current_year)
 
 
 @lru_cache(maxsize=16)
@@ -207,15 +205,14 @@ def _compute(
         if scope == "excluding" and not ids:
             continue
         for regime in REGIMES:
-            st = budget.budget_status(
+            st = common.budget_status(
                 kommun_code, preset_name=preset, regime=regime, exclude=excl, current_year=current_year
             )
             rows.append(st.assign(scope=scope, regime_code=regime))
     status = pd.concat(rows, ignore_index=True)
     scenarios = {"all": result} | ({"excluding": result_x} if result_x is not None else {})
     bud = scenario_metrics.budget_metrics(status, scenarios, kommun_code)
-    sec = data.load_emissions(kommun_code, release=release, level="sector")
-    tp = target_progress(sec, current_year=current_year)
+    tp = common.kommun_target_progress(kommun_code, release, current_year)
     return Computed(
         result=result,
         result_excluding=result_x,

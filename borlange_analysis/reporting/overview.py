@@ -160,10 +160,10 @@ def _budget_section(page: Page, row: pd.Series) -> None:
     p, lang = page.p, page.language
     adopted = budget.adopted_budget(p.kommun_code)
     ids = list(adopted["excluded_installations"]) if adopted else []
-    rows = [budget.budget_status(p.kommun_code, current_year=p.current_year).iloc[0].to_dict() | {"scope": "all"}]
+    rows = [common.budget_status(p.kommun_code, current_year=p.current_year).iloc[0].to_dict() | {"scope": "all"}]
     if ids:
         rows.append(
-            budget.budget_status(p.kommun_code, current_year=p.current_year, exclude={p.kommun_code: ids})
+            common.budget_status(p.kommun_code, current_year=p.current_year, exclude={p.kommun_code: ids})
             .iloc[0]
             .to_dict()
             | {"scope": "excluding"}
@@ -197,14 +197,12 @@ def _budget_section(page: Page, row: pd.Series) -> None:
 
 def _targets_section(page: Page) -> None:
     """Progress on the targets of ``reference/targets.csv`` at the current trend."""
-    from ..analysis.targets import target_progress
-
     p, lang = page.p, page.language
     em = common.sector_emissions(p)
     if em.empty:
         page.prose("targets_none", page.t("targets_none", release=p.release))
         return
-    tp = target_progress(em, current_year=p.current_year)
+    tp = common.target_progress(p)
     tp["target_text"] = [
         i18n.t(f"target.{t}", lang, pct=fmt.percent(100 * r, lang))
         for t, r in zip(tp["target_id"], tp["reduction"], strict=True)

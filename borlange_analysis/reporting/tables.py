@@ -1,8 +1,8 @@
 """Report tables: typed columns, formatted per language for the page, numbers only in the CSV copy.
 
 A :class:`Table` holds a frame of raw values (numbers, years, booleans, identifiers) and one
-:class:`Column` per column saying what it is. The page shows it through a pandas Styler with
-readable headers from the text catalogues, values formatted by :mod:`borlange_analysis.i18n.fmt`
+:class:`Column` per column saying what it is. The page shows it as a pandas Styler would (the same markup, written
+directly) with readable headers from the text catalogues, values formatted by :mod:`borlange_analysis.i18n.fmt`
 and a stable id (two builds of the same inputs give the same HTML). The CSV copy has snake_case
 headers with a unit suffix (``t_co2e``, ``share_pct``) and numbers only: tonnes to 0.1, shares
 and percentages to 4 decimals, years as integers, booleans as ``true``/``false``.
@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from .. import i18n
@@ -174,26 +173,38 @@ class Table:
         return path
 
     def html(self, language: str) -> str:
-        """The table as HTML (pandas Styler, stable id ``T_<name>``, cells escaped)."""
+        """The table as HTML, with a stable id ``T_<name>`` and every cell escaped (the markup of a
+        pandas Styler, see :func:`styler_markup`)."""
         if self.is_empty:
             return f'<p class="empty">{html.escape(i18n.t(self.empty, language, **self.empty_fields))}</p>'
-        shown = pd.DataFrame(
-            {
-                c.id: (
-                    self.frame[c.display].astype(str).tolist()
-                    if c.display
-                    else [c.cell(v, language) for v in self.frame[c.id]]
-                )
-                for c in self.columns
-            }
-        )
-        numeric = {c.id for c in self.columns if c.kind in ("tonnes", "number", "percent", "share", "year")}
-        styler = shown.style.hide(axis="index").format(escape="html")
-        styler = styler.relabel_index([c.header(language) for c in self.columns], axis="columns")
-        classes = pd.DataFrame(
-            np.where([[c.id in numeric for c in self.columns]] * len(shown), "num", ""),
-            index=shown.index,
-            columns=shown.columns,
-        )
-        styler = styler.set_td_classes(classes).set_uuid(self.name)
-        return styler.to_html(table_attributes='class="report-table"')
+        cells = [
+            self.frame[c.display].astype(str).tolist() if c.display else [c.cell(v, language) for v in self.frame[c.id]]
+            for c in self.columns
+        ]
+        numeric = [c.kind in ("tonnes", "number", "percent", "share", "year") for c in self.columns]
+        return styler_markup(self.name, [c.header(language) for c in self.columns], cells, numeric)
+
+
+def styler_markup(uuid: str, headers: Sequence[str], columns: Sequence[Sequence[str]], numeric: Sequence[bool]) -> str:
+    """A table exactly as pandas' Styler writes it with ``hide(axis="index")``, ``format(escape=
+    "html")``, ``relabel_index(headers)``, ``set_td_classes`` ("num" on ``numeric`` columns),
+    ``set_uuid(uuid)`` and ``to_html(table_attributes='class="report-table"')`` (cells escaped with
+    markupsafe, headers as given), written directly: the Styler's template costs ~10 ms a table and
+    a national run shows tens of thousands. tests/unit/test_tables_markup.py holds the two equal."""
+    from markupsafe import escape
+
+    rows = len(columns[0]) if columns else 0
+    out = [f'<style type="text/css">\n</style>\n<table id="T_{uuid}" class="report-table">\n  <thead>\n    <tr>\n']
+    for j, head in enumerate(headers):
+        out.append(f'      <th id="T_{uuid}_level0_col{j}" class="col_heading level0 col{j}" >{head}</th>\n')
+    out.append("    </tr>\n  </thead>\n  <tbody>\n")
+    for i in range(rows):
+        out.append("    <tr>\n")
+        for j, col in enumerate(columns):
+            extra = " num" if numeric[j] else ""
+            out.append(
+                f'      <td id="T_{uuid}_row{i}_col{j}" class="data row{i} col{j}{extra}" >{escape(col[i])}</td>\n'
+            )
+        out.append("    </tr>\n")
+    out.append("  </tbody>\n</table>\n")
+    return "".join(out)

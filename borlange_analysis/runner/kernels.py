@@ -2,9 +2,10 @@
 
 A notebook is parameterised with papermill (``parameterize_notebook``) and executed with nbclient
 on the worker's kernel, after a reset cell that clears the namespace (modules and the library's
-table caches stay warm). The kernel is restarted after a failure. The page's key data (title, key
-line, key figures) arrive as display data of :data:`borlange_analysis.config.KEY_DATA_MIME` and are
-taken out of the notebook. The HTML is exported without code by one nbconvert exporter per
+table caches stay warm; what survives is frozen for the garbage collector, :mod:`.kernelside`).
+The kernel is restarted after a failure. The page's key data (title, key line, key figures)
+arrive as display data of :data:`borlange_analysis.config.KEY_DATA_MIME` and are taken out of the
+notebook. The HTML is exported without code by one nbconvert exporter per
 worker ("basic" template: no scripts) and wrapped by :mod:`.html`.
 
 A worker only writes into the job's staging folder (through the atomic-write helper); the main
@@ -29,12 +30,12 @@ from typing import Any
 
 from .. import config
 from .._io import atomic_write_text
-from . import hooks
+from . import hooks, kernelside
 from .disk import describe_oserror
 from .html import build_time, wrap_page
 
 KEY_MIME = config.KEY_DATA_MIME
-RESET_CELL = "%reset -f"
+RESET_CELL = kernelside.RESET_CELL
 _STATE: dict[str, Any] = {}
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _ERRNO = re.compile(r"\[Errno (\d+)\]")
@@ -167,7 +168,8 @@ def start_kernel() -> None:
         kernel_name="python3",
         timeout=600,
         resources={"metadata": {"path": str(config.project_root())}},
-        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        # no input history: a report kernel never needs it, and kernels would share one SQLite file
+        extra_arguments=["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"],
     )
     client.km = client.create_kernel_manager()
     client.start_new_kernel(cwd=str(config.project_root()))

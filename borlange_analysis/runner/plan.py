@@ -185,6 +185,8 @@ def _hash_inputs(job: Job, *, notebook_bytes: bytes, data_fp: str, code_fp: str)
 def plan(
     *,
     kommuner: Sequence[str] | None = None,
+    lans: Sequence[str] | None = None,
+    groups: Sequence[str] | None = None,
     notebooks: Sequence[str] | None = None,
     sectors: Sequence[str] | None = None,
     partner_ids: Sequence[str] | None = None,
@@ -198,8 +200,10 @@ def plan(
     notebooks_dir: Path | None = None,
 ) -> list[Job]:
     """Validate everything and list the jobs; raises (with the bad value and the valid ones) before
-    anything is written or started."""
-    from ..names import kommun_resolver, sector_names
+    anything is written or started. ``kommuner`` (names, codes or 'all'), ``lans`` and ``groups``
+    choose the kommuner together (:func:`borlange_analysis.names.select_kommuner`); none of them:
+    the home kommun."""
+    from ..names import kommun_resolver, sector_names, select_kommuner
     from ..partners import partners
 
     year = int(current_year if current_year is not None else config.default_current_year())
@@ -220,12 +224,7 @@ def plan(
             valid = sorted({n for e in entries for n in catalog.spec(e.name).names() if n not in RESERVED})
             raise UnknownValueError("notebook parameter", key, valid)
     res = kommun_resolver()
-    codes: list[str] = []
-    for k in kommuner or [config.DEFAULT_KOMMUN]:
-        code = res.code(k)
-        assert code is not None
-        if code not in codes:
-            codes.append(code)
+    codes = select_kommuner(kommun=kommuner, lan=lans, group=groups) or [str(res.code(config.DEFAULT_KOMMUN))]
     registry = {p["id"]: p for p in partners()}
     if partner_ids:
         for pid in partner_ids:

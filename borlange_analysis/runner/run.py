@@ -57,6 +57,8 @@ class Options:
     """The options of one run (the ``reports`` command's options)."""
 
     kommuner: list[str] | None = None
+    lans: list[str] | None = None
+    groups: list[str] | None = None
     notebooks: list[str] | None = None
     sectors: list[str] | None = None
     partners: list[str] | None = None
@@ -111,6 +113,8 @@ class UI(Protocol):
 
     def start(self, *, total: int, to_build: int) -> None: ...
 
+    # optional: ``plan(per_kommun)`` (jobs per kommun) is called before ``start`` when the UI has it
+
     def result(self, result: Result) -> None: ...
 
     def notice(self, text: str) -> None: ...
@@ -159,6 +163,8 @@ def _main(opts: Options, ui: UI, trap: Trap, run_id: str, make_executor: Executo
         public_root, secret_root = planning.check_roots(opts.output, opts.confidential_output)
         jobs = planning.plan(
             kommuner=opts.kommuner,
+            lans=opts.lans,
+            groups=opts.groups,
             notebooks=opts.notebooks,
             sectors=opts.sectors,
             partner_ids=opts.partners,
@@ -318,6 +324,12 @@ class _Session:
                 self._record(job, Result(job.name, "skipped"))
             else:
                 todo.append(job)
+        plan_hook = getattr(self.ui, "plan", None)  # optional: a UI that counts kommuner done
+        if plan_hook is not None:
+            per_kommun: dict[str, int] = {}
+            for job in self.jobs:
+                per_kommun[job.kommun] = per_kommun.get(job.kommun, 0) + 1
+            plan_hook(per_kommun)
         self.ui.start(total=len(self.jobs), to_build=len(todo))
         for job in self.jobs:
             if job.key in self.results:
@@ -430,6 +442,7 @@ class _Session:
                 run_stage = folder / disk.STAGING / self.run_id
                 shutil.rmtree(run_stage, ignore_errors=True)
                 publish._remove_if_empty(folder / disk.STAGING)
+        notes: list[str] = []
         steps: list[tuple[str, Callable[[], object]]] = [
             (
                 "public site",
@@ -437,6 +450,7 @@ class _Session:
                     self.public_root,
                     touched=[t for t in self.touched if self.public_root in t.parents],
                     notebook_order=self.catalog.names(),
+                    notices=notes,
                 ),
             )
         ]
@@ -459,6 +473,9 @@ class _Session:
                 step()
             except OSError as exc:
                 self.fatal = self.fatal or disk.describe_oserror(exc)
+            for note in notes:
+                self.ui.notice(note)
+            notes.clear()
 
     # -- helpers -----------------------------------------------------------------------------------
 

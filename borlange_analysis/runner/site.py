@@ -6,8 +6,10 @@ or interrupted run leaves a site that lists everything that is published:
 
 - ``<root>/<kommun>/<release>/<language>/index.html`` and ``summary.json`` (:func:`.publish.compose_set`)
   for every set the run touched and every set whose index is missing or older than its records;
-- ``<root>/index.html`` (Swedish) and ``<root>/index.en.html`` (English): every kommun, release
-  and language present, newest release first;
+- ``<root>/index.html`` (Swedish) and ``<root>/index.en.html`` (English): the national page, a
+  sortable table of every kommun present with its key indicators (:mod:`.national`, also as
+  ``<root>/national_summary.csv``), then every kommun, release and language present, newest
+  release first;
 - ``<root>/<kommun>/latest/index.html`` (and ``latest/<language>/index.html``): a small redirect
   page to the newest release's set. A redirect page rather than a symbolic link: it works on
   Windows (where creating symlinks needs administrator rights or developer mode), in ZIP archives
@@ -21,15 +23,16 @@ from __future__ import annotations
 import html
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from .. import __version__, config, i18n
 from .._io import atomic_write_json, atomic_write_text
-from ..errors import fold
+from ..errors import BorlangeError, fold
 from ..i18n import fmt
-from . import publish
+from . import national, publish
 from .html import CSS, build_time
 
 LATEST = "latest"
@@ -78,9 +81,18 @@ def release_rank(release: str) -> tuple[int, str, str]:
     return (0, "", release)
 
 
-def compose(root: Path, *, touched: Iterable[Path], notebook_order: list[str], public_only: bool = True) -> list[Path]:
+def compose(
+    root: Path,
+    *,
+    touched: Iterable[Path],
+    notebook_order: list[str],
+    public_only: bool = True,
+    notices: list[str] | None = None,
+) -> list[Path]:
     """Compose every touched or stale set of ``root``, then the top-level index and the ``latest``
-    pages. Returns the sets that have reports."""
+    pages; in the public site the top-level index is the national page (:mod:`.national`, with
+    ``national_summary.csv``). Returns the sets that have reports. ``notices`` collects what the
+    operator should know (the national table could not be updated)."""
     root = Path(root)
     touched_set = {Path(p) for p in touched}
     for folder in sorted(touched_set | set(set_folders(root))):
@@ -92,8 +104,38 @@ def compose(root: Path, *, touched: Iterable[Path], notebook_order: list[str], p
                 _remove_empty_up(folder, root)
     sets = [f for f in set_folders(root) if (f / "index.html").is_file()]
     write_latest(root, sets)
-    write_root_index(root, sets)
+    table: National | None = None
+    if public_only:
+        try:
+            table = national_table(root, sets, notices)
+        except OSError as exc:  # the disk: a top-level index without the table, then the run stops (73)
+            write_root_index(root, sets, National(None, [], error=str(exc)))
+            raise
+    write_root_index(root, sets, table)
     return sets
+
+
+@dataclass
+class National:
+    """The national table of a site: the indicators frame and the kommuner it covers (or why it is
+    not there)."""
+
+    frame: Any
+    kommuner: list[national.Present]
+    error: str = ""
+
+
+def national_table(root: Path, sets: list[Path], notices: list[str] | None = None) -> National:
+    """Bring ``national_summary.csv`` up to date; a failure to compute it (data missing, a bad
+    measures file) is reported and leaves the previous file, never the rest of the site."""
+    try:
+        frame, kommuner = national.refresh(root, sets)
+    except BorlangeError as exc:
+        msg = f"the national table (national_summary.csv) was not updated: {exc}"
+        if notices is not None:
+            notices.append(msg)
+        return National(None, [], error=str(exc))
+    return National(frame, kommuner)
 
 
 def _remove_empty_up(folder: Path, root: Path) -> None:
@@ -131,8 +173,9 @@ def _document(*, language: str, title: str, body: str, head: str = "") -> str:
     )
 
 
-def write_root_index(root: Path, sets: list[Path]) -> None:
-    """``index.html`` (and ``index.en.html``): every kommun, release and language present."""
+def write_root_index(root: Path, sets: list[Path], table: National | None = None) -> None:
+    """``index.html`` (and ``index.en.html``): the national table (when ``table`` is given) and
+    every kommun, release and language present."""
     tree = _by_kommun(sets)
     built = build_time()
     for lang in i18n.LANGUAGES:
@@ -145,11 +188,21 @@ def write_root_index(root: Path, sets: list[Path]) -> None:
         parts.append(f"<p>{html.escape(i18n.t('site.root_intro', lang))}</p>\n")
         if not tree:
             parts.append(f'<p class="empty">{html.escape(i18n.t("site.root_empty", lang))}</p>\n')
-        for kommun, releases in tree.items():
+        if table is not None and tree:
+            parts.append(f'<h2 id="national">{html.escape(i18n.t("national.heading", lang))}</h2>\n')
+            if table.error:
+                parts.append(f'<p class="empty">{html.escape(i18n.t("national.unavailable", lang))}</p>\n')
+            else:
+                parts.append(f"<p>{html.escape(i18n.t('national.intro', lang))}</p>\n")
+                parts.append(national.table_html(table.frame, table.kommuner, lang))
+            parts.append(f'<h2 id="reports">{html.escape(i18n.t("national.reports_heading", lang))}</h2>\n')
+        for kommun in sorted(tree, key=lambda k: national.collation_key(k, lang)):
+            releases = tree[kommun]
             newest_langs = next(iter(releases.values()))
             target = _href(kommun, LATEST, *([lang] if lang in newest_langs else []), "index.html")
             latest = f'<a href="{target}">{html.escape(i18n.t("site.root_latest", lang))}</a>'
-            parts.append(f"<h2>{html.escape(kommun)} <small>({latest})</small></h2>\n<ul>\n")
+            level = 3 if table is not None else 2
+            parts.append(f"<h{level}>{html.escape(kommun)} <small>({latest})</small></h{level}>\n<ul>\n")
             for release, langs in releases.items():
                 links = " · ".join(
                     f'<a href="{_href(kommun, release, x, "index.html")}" hreflang="{x}">'
@@ -159,7 +212,8 @@ def write_root_index(root: Path, sets: list[Path]) -> None:
                 label = html.escape(i18n.t("site.root_release", lang, release=release))
                 parts.append(f"<li>{label}: {links}</li>\n")
             parts.append("</ul>\n")
-        page = _document(language=lang, title=i18n.t("site.root_title", lang), body="".join(parts))
+        head = f"<style>{national.CSS}</style>\n" if table is not None else ""
+        page = _document(language=lang, title=i18n.t("site.root_title", lang), body="".join(parts), head=head)
         atomic_write_text(Path(root) / index_name(lang), page)
 
 

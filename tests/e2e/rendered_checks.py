@@ -168,8 +168,16 @@ def _words_found(text: str, words: set[str], allowed: set[str] = frozenset()) ->
     return found
 
 
-def page_problems(html: str, language: str, *, identifiers: set[str] = frozenset()) -> list[str]:
-    """Everything wrong with one page, as readable lines (empty when the page is fine)."""
+#: The top-level (national) page of each language and the one of the other language it links to.
+TOP_PAGES = {"sv": ("index.html", "index.en.html"), "en": ("index.en.html", "index.html")}
+
+
+def page_problems(html: str, language: str, *, identifiers: set[str] = frozenset(), top: bool = False) -> list[str]:
+    """Everything wrong with one page, as readable lines (empty when the page is fine).
+
+    ``top``: the site's top-level page of ``language`` (``index.html`` or ``index.en.html``), which
+    has no index above it: it must link to the other language's top-level page instead. Sortable
+    tables (``table.sortable``) are checked by :func:`sortable_problems`."""
     problems: list[str] = []
     soup = BeautifulSoup(html, "html.parser")
     root = soup.find("html")
@@ -178,8 +186,16 @@ def page_problems(html: str, language: str, *, identifiers: set[str] = frozenset
     title = soup.find("title")
     if title is None or not title.get_text(strip=True) or title.get_text(strip=True) == "Notebook":
         problems.append(f"missing or generic <title>: {title.get_text() if title else None!r}")
-    if not soup.find("a", href="index.html"):
+    if top:
+        other = TOP_PAGES[language][1]
+        if not soup.find("a", href=other):
+            problems.append(f"the top-level page does not link to the other language's ({other})")
+    elif not soup.find("a", href="index.html"):
         problems.append("no link back to index.html")
+    for script in soup.find_all("script"):
+        if script.get("src"):
+            problems.append(f"script loaded from a file or the network: {script.get('src')}")
+    problems += sortable_problems(soup)
     for img in soup.find_all("img"):
         alt = (img.get("alt") or "").strip()
         if not alt or "No description has been provided" in alt:
@@ -215,6 +231,47 @@ def page_problems(html: str, language: str, *, identifiers: set[str] = frozenset
         found = _words_found(text, SWEDISH_ON_EN, ALLOWED_ON_EN)
         if found:
             problems.append(f"Swedish words on an English page: {found}")
+    return problems
+
+
+def sortable_problems(soup: BeautifulSoup) -> list[str]:
+    """What is wrong with the page's sortable tables (``table.sortable``): every column heading is
+    a button with its kind (``data-kind`` "number" or "text"), every row has one cell per column,
+    every cell has its sort value (``data-value``), numbers where the column is numeric (empty =
+    not available), and the table sorts by an inline script on the page, not a file or a CDN."""
+    problems: list[str] = []
+    tables = soup.find_all("table", class_="sortable")
+    if tables and not any(s.string and "data-value" in s.string for s in soup.find_all("script") if not s.get("src")):
+        problems.append("a sortable table without the inline script that sorts it")
+    for table in tables:
+        name = table.get("id") or "sortable table"
+        heads = table.find("thead").find_all("th") if table.find("thead") else []
+        if not heads:
+            problems.append(f"{name}: no column headings")
+        kinds = []
+        for th in heads:
+            kind = th.get("data-kind")
+            if kind not in ("number", "text"):
+                problems.append(f"{name}: heading {th.get_text(' ', strip=True)!r} has no data-kind number/text")
+            if th.find("button") is None:
+                problems.append(f"{name}: heading {th.get_text(' ', strip=True)!r} is not a button")
+            kinds.append(kind)
+        for tr in table.find("tbody").find_all("tr") if table.find("tbody") else []:
+            cells = tr.find_all("td")
+            if len(cells) != len(heads):
+                problems.append(f"{name}: a row with {len(cells)} cells under {len(heads)} headings")
+                continue
+            for kind, td in zip(kinds, cells, strict=True):
+                value = td.get("data-value")
+                if value is None:
+                    problems.append(f"{name}: cell {td.get_text(strip=True)!r} without a sort value")
+                elif kind == "number" and value != "":
+                    try:
+                        float(value)
+                    except ValueError:
+                        problems.append(f"{name}: sort value {value!r} of a numeric column is not a number")
+                elif kind == "number" and td.get_text(strip=True) not in ("–", ""):
+                    problems.append(f"{name}: {td.get_text(strip=True)!r} shown without a sort value")
     return problems
 
 

@@ -28,7 +28,8 @@ RUN = ("--notebook", "partner", "--partner", "ssab", "--force")
 
 #: (suffix of the path written, the kind of run that reaches it): every write of a run, in run order.
 #: "start": refused before anything starts; "build": a forced build; "compose": a run with nothing to
-#: build (the site is composed all the same); "fail": a failing report; "secret": a confidential partner.
+#: build (the site is composed all the same); "national": the same with the national table to update;
+#: "fail": a failing report; "secret": a confidential partner.
 WRITE_POINTS = [
     (".write-probe", "start"),  # the check before anything starts
     (".borlange-run.json", "start"),  # the lock's holder file
@@ -39,6 +40,8 @@ WRITE_POINTS = [
     ("partner-ssab.build.json", "build"),  # the build record (main)
     ("sv/index.html", "compose"),  # the set's index
     ("sv/summary.json", "compose"),  # the set's summary
+    ("reports/national_summary.csv", "national"),  # the national table (when its inputs changed)
+    ("reports/national_summary.csv.meta.json", "national"),
     ("reports/index.html", "compose"),  # the top-level index
     ("reports/index.en.html", "compose"),
     ("latest/index.html", "compose"),
@@ -77,6 +80,8 @@ def test_injected_oserror_at_every_write_point(tmp_path_factory, tmp_path, suffi
     if case == "secret":
         (env.partners / SECRET_ID / "CONFIDENTIAL").write_text("", encoding="utf-8")
         args[-1] = SECRET_ID
+    if case == "national":
+        (env.out / "national_summary.csv").unlink()
     before = tree(env.out)
     res = env.run(*args, **extra)
     assert res.returncode == 73, res.stdout + res.stderr
