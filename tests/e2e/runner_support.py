@@ -92,8 +92,8 @@ def write_notebooks(folder: Path) -> Path:
 def write_activity(partners_dir: Path, pid: str, amounts: list[float]) -> Path:
     folder = partners_dir / pid
     folder.mkdir(parents=True, exist_ok=True)
-    rows = ["partner_id,year,activity,amount,unit,note"]
-    rows += [f"{pid},2024,diesel_l,{a},l,test data" for a in amounts]
+    rows = ["partner_id,year,activity,amount,unit,use,note"]
+    rows += [f"{pid},2024,diesel,{a},l,road,test data" for a in amounts]
     path = folder / "activity.csv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return path
