@@ -441,6 +441,7 @@ class DaskExecutor:
         self.client: Any = None
         self.state = _State()
         self.inbox: queue.Queue[tuple[str, Any]] = queue.Queue()
+        self.pending: list[Event] = []  # events found outside poll (a worker gone when counting slots)
         self.reference = probe()
         self.wait_s = wait_seconds()
         self._count = 0
@@ -509,13 +510,13 @@ class DaskExecutor:
             return {}
         return dict(info.get("workers", {}))
 
-    def _refresh(self, *, first: bool = False, events: list[Event] | None = None) -> None:
+    def _refresh(self, *, first: bool = False) -> None:
         """Take in new workers (after the start-up check) and forget gone ones."""
         self._refreshed = time.monotonic()
         seen = self._scheduler_workers()
         for address in list(self.state.workers):
             if address not in seen:
-                self._worker_gone(address, events, "left the cluster")
+                self._worker_gone(address, "left the cluster")
         new = [a for a in seen if a not in self.state.workers and a not in self.state.refused]
         if new:
             names = {a: seen[a].get("name") for a in new}
@@ -587,7 +588,7 @@ class DaskExecutor:
                 items.append(self.inbox.get_nowait())
             except queue.Empty:
                 break
-        events: list[Event] = []
+        events, self.pending = self.pending, []
         for kind, msg in items:
             if kind == "started":
                 sub = self.state.running.get(str(msg.get("key", "")))
@@ -598,11 +599,13 @@ class DaskExecutor:
                 self._finished(str(msg), events)
             elif kind == "cluster" and isinstance(msg, dict):
                 if msg.get("action") == "remove-worker" and msg.get("worker"):
-                    self._worker_gone(str(msg["worker"]), events, "died")
+                    self._worker_gone(str(msg["worker"]), "died")
                 elif msg.get("action") == "add-worker":
                     self._refreshed = 0.0
         if time.monotonic() - self._refreshed > REFRESH_S:
-            self._refresh(events=events)
+            self._refresh()
+        events += self.pending
+        self.pending = []
         self._check_alive()
         return events
 
@@ -648,7 +651,7 @@ class DaskExecutor:
         try:
             if future.status == "finished":
                 payload = future.result()
-                events.append(Event("done", sub.task, outcome=self._stage_files(sub.task, payload)))
+                events.append(Event("done", sub.task, outcome=stage_files(sub.task, payload)))
                 return
             exc = future.exception() if future.status == "error" else None
         except Exception as got:  # noqa: BLE001 - the result could not be fetched: its worker went away
@@ -666,7 +669,7 @@ class DaskExecutor:
         note = f"Dask could not run the report: {type(exc).__name__}: {exc}"[:300]
         events.append(Event("done", sub.task, outcome=self._failed(sub.task, note)))
 
-    def _worker_gone(self, address: str, events: list[Event] | None, how: str) -> None:
+    def _worker_gone(self, address: str, how: str) -> None:
         worker = self.state.workers.get(address)
         self._forget(address)
         if worker is None or not worker.run_key:
@@ -676,10 +679,9 @@ class DaskExecutor:
             return
         with contextlib.suppress(Exception):
             sub.future.cancel()
-        if events is not None:
-            if not sub.started:
-                events.append(Event("started", sub.task))
-            events.append(Event("crashed", sub.task, detail=f"Dask worker {worker.label} {how}"))
+        if not sub.started:
+            self.pending.append(Event("started", sub.task))
+        self.pending.append(Event("crashed", sub.task, detail=f"Dask worker {worker.label} {how}"))
 
     def _forget(self, address: str) -> None:
         self.state.workers.pop(address, None)
@@ -701,31 +703,6 @@ class DaskExecutor:
             )
 
     # -- files -------------------------------------------------------------------------------------------------
-
-    def _stage_files(self, task: Task, payload: dict[str, Any]) -> dict[str, Any]:
-        """Write the files a worker sent into the task's staging folder (the run loop publishes
-        them from there). A write error fails the report with its errno (the run stops, exit 73)."""
-        outcome = dict(payload.get("outcome") or {})
-        stage = Path(task.stage)
-        try:
-            if stage.exists():
-                shutil.rmtree(stage)
-            stage.mkdir(parents=True, exist_ok=True)
-            for rel, data in dict(payload.get("files") or {}).items():
-                target = _inside(stage, rel)
-                atomic_write_bytes(target, data)
-        except OSError as exc:
-            return {
-                "name": task.job["name"],
-                "status": "failed",
-                "seconds": float(outcome.get("seconds", 0.0)),
-                "error": describe_oserror(exc),
-                "files": [],
-                "errno": exc.errno or _errno.EIO,
-            }
-        if outcome.get("failed_notebook"):
-            outcome["failed_notebook"] = str(_inside(stage, str(outcome["failed_notebook"])))
-        return outcome
 
     def _failed(self, task: Task, note: str) -> dict[str, Any]:
         """A report Dask could not run (not a lost worker): failed, with its notebook for ``_failed/``."""
@@ -751,6 +728,32 @@ class DaskExecutor:
                 if p.create_time() >= self._created - 1:
                     out.append(p)
         return out
+
+
+def stage_files(task: Task, payload: dict[str, Any]) -> dict[str, Any]:
+    """Write the files a worker sent into the task's staging folder (the run loop publishes
+    them from there). A write error fails the report with its errno (the run stops, exit 73)."""
+    outcome = dict(payload.get("outcome") or {})
+    stage = Path(task.stage)
+    try:
+        if stage.exists():
+            shutil.rmtree(stage)
+        stage.mkdir(parents=True, exist_ok=True)
+        for rel, data in dict(payload.get("files") or {}).items():
+            target = _inside(stage, rel)
+            atomic_write_bytes(target, data)
+    except OSError as exc:
+        return {
+            "name": task.job["name"],
+            "status": "failed",
+            "seconds": float(outcome.get("seconds", 0.0)),
+            "error": describe_oserror(exc),
+            "files": [],
+            "errno": exc.errno or _errno.EIO,
+        }
+    if outcome.get("failed_notebook"):
+        outcome["failed_notebook"] = str(_inside(stage, str(outcome["failed_notebook"])))
+    return outcome
 
 
 def _inside(stage: Path, rel: str) -> Path:
