@@ -47,6 +47,41 @@ def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+class PeakMemory:
+    """Samples the command's process tree every 0.5 s: the peak resident memory of each worker
+    (a direct child of the command, with its kernel and any other descendants), in MiB."""
+
+    def __init__(self, pid: int):
+        import threading
+
+        self.pid = pid
+        self.peak: dict[int, float] = {}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        import psutil
+
+        while not self.stop.wait(0.5):
+            try:
+                kids = psutil.Process(self.pid).children()
+            except psutil.Error:
+                return
+            for kid in kids:
+                try:
+                    tree = [kid, *kid.children(recursive=True)]
+                    rss = sum(p.memory_info().rss for p in tree) / 2**20
+                except psutil.Error:
+                    continue
+                self.peak[kid.pid] = max(self.peak.get(kid.pid, 0.0), rss)
+
+    def worker_peak_mib(self) -> float:
+        self.stop.set()
+        self.thread.join()
+        return round(max(self.peak.values(), default=0.0), 0)
+
+
 def run_mode(mode: str, names: list[str], out: Path, workers: int) -> dict[str, object]:
     args = [str(BIN / "borlange-analysis"), "reports", "--notebook", "overview", "--output", str(out)]
     args += ["--force", "--current-year", "2026", "--min-free", "0", "--format", "html,ipynb"]
@@ -55,8 +90,12 @@ def run_mode(mode: str, names: list[str], out: Path, workers: int) -> dict[str, 
         args += ["--kommun", name]
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
     t0 = time.perf_counter()
-    res = subprocess.run(args, capture_output=True, text=True, env=env)
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    memory = PeakMemory(proc.pid)
+    stdout, stderr = proc.communicate()
     seconds = time.perf_counter() - t0
+    peak = memory.worker_peak_mib()
+    res = subprocess.CompletedProcess(args, proc.returncode, stdout, stderr)
     if res.returncode != 0:
         raise SystemExit(f"{mode} failed (exit {res.returncode}):\n{res.stdout[-3000:]}\n{res.stderr[-3000:]}")
     last = json.loads((out / "last-run.json").read_text(encoding="utf-8"))
@@ -70,6 +109,7 @@ def run_mode(mode: str, names: list[str], out: Path, workers: int) -> dict[str, 
         "reports": built,
         "per_report_s": round(seconds / built, 3),
         "median_report_s": round(statistics.median(report_s), 2),
+        "peak_worker_mib": peak,
     }
 
 
@@ -97,8 +137,9 @@ def main() -> None:
                 result["load_after"] = load()
                 runs.append(result)
                 print(
-                    f"round {r + 1} {mode:<4}: {result['wall_s']:.1f} s wall, {result['per_report_s']:.3f} s per report "
-                    f"(median report {result['median_report_s']:.2f} s); load {result['load_after']}",
+                    f"round {r + 1} {mode:<4}: {result['wall_s']:.1f} s wall, "
+                    f"{result['per_report_s']:.3f} s per report (median report {result['median_report_s']:.2f} s, "
+                    f"peak worker + kernel {result['peak_worker_mib']:.0f} MiB); load {result['load_after']}",
                     flush=True,
                 )
             a, b = pages(Path(tmp) / f"pool-{r}"), pages(Path(tmp) / f"dask-{r}")

@@ -451,6 +451,12 @@ class DaskExecutor:
         self._closed = False
         try:
             self._start()
+        except (ClusterError, _signals.Interrupted):
+            self.shutdown(kill=True)
+            raise
+        except Exception as exc:  # Dask's own errors (a worker process that cannot start, ...): one line
+            self.shutdown(kill=True)
+            raise ClusterError(f"could not start the reports on {spec.describe()}: {_one_line(exc)}") from None
         except BaseException:
             self.shutdown(kill=True)
             raise
@@ -754,6 +760,14 @@ def stage_files(task: Task, payload: dict[str, Any]) -> dict[str, Any]:
     if outcome.get("failed_notebook"):
         outcome["failed_notebook"] = str(_inside(stage, str(outcome["failed_notebook"])))
     return outcome
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception as one line: its type and the last line of its message (the cause's when empty)."""
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    if not lines and exc.__cause__ is not None:
+        return _one_line(exc.__cause__)
+    return f"{type(exc).__name__}: {lines[-1] if lines else ''}".rstrip(": ")[:300]
 
 
 def _inside(stage: Path, rel: str) -> Path:
