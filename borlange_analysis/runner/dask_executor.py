@@ -13,10 +13,12 @@ the :class:`.executor.Executor` interface:
   plugin's teardown stops it when the run ends. Each report is a future **pinned to one idle
   worker**, so a worker runs one report at a time whatever its thread count, and a lost worker
   costs exactly the report it was running.
-- **Workers only compute.** A worker executes the report into a temporary folder of its own and
-  sends the files back with the outcome; the client writes them into the run's staging folder and
-  the run loop publishes them. Workers need no access to the output folder, only read access to
-  the processed tables, notebooks and partner files (a path they share).
+- **Workers only compute.** A worker of a running scheduler executes the report into a temporary
+  folder of its own and sends the files back with the outcome; the client writes them into the
+  run's staging folder and the run loop publishes them. Such workers need no access to the output
+  folder, only read access to the processed tables, notebooks and partner files (a path they
+  share). A LocalCluster's workers share the client's disk and write into the staging folder
+  directly, as the local pool's workers do.
 - **A worker that dies** (killed, out of memory, its machine gone) is reported to the run loop as a
   ``crashed`` event (the scheduler's ``remove-worker`` event or a ``KilledWorker`` error, whichever
   comes first); the run loop retries the report once, here on another worker with a fresh kernel,
@@ -353,9 +355,11 @@ def _collect(stage: Path) -> dict[str, bytes]:
     return out
 
 
-def run_report(task: Task, run_key: str, token: str, env: dict[str, str], fresh: bool) -> dict[str, Any]:
+def run_report(task: Task, run_key: str, token: str, env: dict[str, str], fresh: bool, direct: bool) -> dict[str, Any]:
     """A Dask task: one report on this worker's warm kernel (a fresh kernel when ``fresh`` or when
-    the kernel belongs to another run), written into a temporary folder and sent back as bytes."""
+    the kernel belongs to another run). With ``direct`` (a LocalCluster: the client's disk) the
+    report is written into the task's staging folder, as the local pool's workers do; otherwise into
+    a temporary folder of the worker, whose files are sent back as bytes."""
     from distributed import get_worker
 
     worker = get_worker()
@@ -368,6 +372,9 @@ def run_report(task: Task, run_key: str, token: str, env: dict[str, str], fresh:
         kill_after = hooks.kill_worker_attempts(task.job["name"])
         if kill_after is not None and (kill_after == 0 or task.attempt <= kill_after):
             kernels._kill_self_soon()  # test hook: this worker process dies as if killed by the OOM killer
+        if direct:
+            outcome = kernels.run_job(task.job, task.formats, task.stage)
+            return {"outcome": outcome, "files": None, "direct": True, "worker": worker.address}
         tmp = Path(tempfile.mkdtemp(prefix="borlange-report-", dir=worker.local_directory))
         stage = tmp / "stage"
         try:
@@ -377,7 +384,7 @@ def run_report(task: Task, run_key: str, token: str, env: dict[str, str], fresh:
             files = _collect(stage)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-    return {"outcome": outcome, "files": files, "worker": worker.address}
+    return {"outcome": outcome, "files": files, "direct": False, "worker": worker.address}
 
 
 # --- the client side ------------------------------------------------------------------------------------
@@ -575,6 +582,7 @@ class DaskExecutor:
             self.token,
             self.env,
             task.attempt > 1,
+            self.spec.kind == "local",
             key=key,
             workers=[worker.address],
             allow_other_workers=False,
@@ -740,6 +748,8 @@ def stage_files(task: Task, payload: dict[str, Any]) -> dict[str, Any]:
     """Write the files a worker sent into the task's staging folder (the run loop publishes
     them from there). A write error fails the report with its errno (the run stops, exit 73)."""
     outcome = dict(payload.get("outcome") or {})
+    if payload.get("direct"):
+        return outcome  # a LocalCluster's worker wrote into the staging folder itself
     stage = Path(task.stage)
     try:
         if stage.exists():
