@@ -2,7 +2,8 @@
 pages and CSVs as the local pool; a Dask worker killed mid-report is retried once, then failed with
 its notebook in ``_failed/``; SIGINT/SIGTERM stop the run cleanly; a worker with different data is
 refused with one line naming it; a running ``dask scheduler`` with ``dask worker`` processes
-(started here on the loopback address) builds reports; an unreachable scheduler exits 69."""
+(started here on the loopback address) builds reports, sending the files back to the command, and
+retries a report whose worker died; an unreachable scheduler exits 69."""
 
 from __future__ import annotations
 
@@ -202,12 +203,13 @@ class _Cluster:
             self.stop(name)
 
 
-def test_a_worker_with_other_data_is_refused_then_a_running_scheduler_builds(tmp_path):
+def test_a_worker_with_other_data_is_refused_then_a_running_scheduler_builds_and_retries(tmp_path):
     env = _env(tmp_path)
     cluster = _Cluster(env, tmp_path)
     try:
         address = cluster.scheduler()
-        cluster.worker("good", address)
+        # the good worker kills itself during its first attempt at a report (its nanny starts a new one)
+        cluster.worker("good", address, BORLANGE_TEST_KILL_WORKER="overview:1")
         cluster.worker("odd", address, BORLANGE_HOME=str(_odd_home(tmp_path)))
         cluster.wait_for(address, {"good", "odd"})
         res = env.run("--notebook", "overview", "--scheduler", address, SOURCE_DATE_EPOCH=EPOCH)
@@ -225,8 +227,11 @@ def test_a_worker_with_other_data_is_refused_then_a_running_scheduler_builds(tmp
         cluster.wait_for(address, {"good"})
         res = env.run("--notebook", "overview", "--scheduler", address, SOURCE_DATE_EPOCH=EPOCH)
         assert res.returncode == 0, res.stdout + res.stderr
+        assert re.search(r"overview: Dask worker good \(tcp://127\.0\.0\.1:\d+\) died; retrying once", res.stdout)
         assert "built 1, skipped 0, failed 0" in res.stdout
         assert records(env.out / SET)["overview"]["status"] == "built"
+        last = json.loads((env.out / "last-run.json").read_text(encoding="utf-8"))
+        assert [(r["status"], r["attempts"]) for r in last["reports"]] == [("built", 2)]
         page = (env.out / SET / "overview.html").read_text(encoding="utf-8")
         assert "Byggd 1 januari 2026 kl. 00.00 UTC" in page, "the worker builds with the run's SOURCE_DATE_EPOCH"
         assert_consistent(env.out)
