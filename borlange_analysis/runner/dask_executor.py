@@ -513,20 +513,25 @@ class DaskExecutor:
                 )
             time.sleep(0.5)
 
-    def _scheduler_workers(self) -> dict[str, Any]:
+    def _scheduler_workers(self) -> dict[str, Any] | None:
+        """The scheduler's workers (address -> info), or None when it could not be asked just now."""
         try:
             try:
                 info = self.client.scheduler_info(n_workers=-1)  # every worker (newer versions list a few by default)
             except TypeError:
                 info = self.client.scheduler_info()
-        except Exception:  # noqa: BLE001 - a lost connection: no workers seen
-            return {}
+        except Exception:  # noqa: BLE001 - a lost connection: ask again later
+            return None
         return dict(info.get("workers", {}))
 
     def _refresh(self, *, first: bool = False) -> None:
         """Take in new workers (after the start-up check) and forget gone ones."""
         self._refreshed = time.monotonic()
         seen = self._scheduler_workers()
+        if seen is None:
+            if first:
+                raise ClusterError(f"lost the connection to {self.spec.describe()} while starting")
+            return  # lost workers are also reported by the scheduler's events; look again later
         for address in list(self.state.workers):
             if address not in seen:
                 self._worker_gone(address, "left the cluster")
@@ -536,15 +541,19 @@ class DaskExecutor:
             try:
                 probes = self.client.run(probe, workers=new, on_error="return")
             except Exception as exc:  # noqa: BLE001 - workers that left meanwhile, a lost scheduler
-                probes = {a: exc for a in new}
+                if first:
+                    raise ClusterError(
+                        f"the workers of {self.spec.describe()} did not answer: {_one_line(exc)}"
+                    ) from None
+                return  # look again later
             if first:
                 line = odd_worker(self.reference, probes, names)
                 if line:
                     raise ClusterError(line, EXIT_USAGE)
             for address in new:
                 got = probes.get(address)
-                if got is None:
-                    continue  # gone before it answered
+                if got is None or _is_comm_error(got):
+                    continue  # gone before it answered, or not reachable just now: asked again later
                 line = odd_worker(self.reference, {address: got}, names)
                 if line:
                     self.state.refused.add(address)
@@ -673,7 +682,12 @@ class DaskExecutor:
         finally:
             with contextlib.suppress(Exception):
                 future.release()
-        killed = type(exc).__name__ == "KilledWorker" or future.status == "cancelled" or _is_comm_error(exc)
+        killed = future.status == "cancelled" or type(exc).__name__ in (
+            "KilledWorker",
+            "CommClosedError",
+            "FutureCancelledError",
+            "CancelledError",
+        )
         if killed:
             last = getattr(getattr(exc, "last_worker", None), "address", None) or sub.worker
             label = self.state.workers[last].label if last in self.state.workers else last
@@ -788,8 +802,11 @@ def _inside(stage: Path, rel: str) -> Path:
     return stage.joinpath(*parts)
 
 
-def _is_comm_error(exc: BaseException | None) -> bool:
-    return exc is not None and type(exc).__name__ in ("CommClosedError", "FutureCancelledError", "CancelledError")
+def _is_comm_error(exc: object) -> bool:
+    """A lost connection (not a property of the report or the worker's files)."""
+    if isinstance(exc, (OSError, TimeoutError)):
+        return True
+    return type(exc).__name__ in ("CommClosedError", "FutureCancelledError", "CancelledError")
 
 
 def _kill_all(procs: list[Any]) -> None:

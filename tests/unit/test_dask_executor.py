@@ -245,3 +245,205 @@ def test_an_executor_that_cannot_start_stops_the_run_with_its_exit_code(tmp_path
     last = json.loads((tmp_path / "reports" / "last-run.json").read_text(encoding="utf-8"))
     assert last["status"] == "error" and last["exit_code"] == 69
     assert last["counts"]["not_started"] == 2
+
+
+# --- the executor's bookkeeping against a fake Dask client ---------------------------------------------
+
+
+class KilledWorker(Exception):  # the name is what counts (distributed.scheduler.KilledWorker)
+    def __init__(self, address: str):
+        super().__init__(f"worker {address} died")
+        self.last_worker = type("WS", (), {"address": address})()
+
+
+class FakeFuture:
+    def __init__(self, key: str, args: tuple):
+        self.key, self.args = key, args
+        self.status = "pending"
+        self._result: object = None
+        self._exc: BaseException | None = None
+        self.callbacks: list = []
+        self.released = False
+
+    def add_done_callback(self, cb) -> None:
+        self.callbacks.append(cb)
+
+    def _done(self) -> None:
+        for cb in self.callbacks:
+            cb(self)
+
+    def finish(self, payload: object) -> None:
+        self.status, self._result = "finished", payload
+        self._done()
+
+    def fail(self, exc: BaseException) -> None:
+        self.status, self._exc = "error", exc
+        self._done()
+
+    def cancel(self) -> None:
+        self.status = "cancelled"
+        self._done()
+
+    def result(self) -> object:
+        return self._result
+
+    def exception(self) -> BaseException | None:
+        return self._exc
+
+    def release(self) -> None:
+        self.released = True
+
+
+class FakeClient:
+    def __init__(self, workers: dict[str, str], reference: dict[str, str]):
+        self.workers = dict(workers)  # address -> name
+        self.probes: dict[str, object] = {}
+        self.reference = reference
+        self.futures: list[FakeFuture] = []
+        self.info_fails = False
+        self.closed = False
+
+    def scheduler_info(self, n_workers: int = -1) -> dict:
+        if self.info_fails:
+            raise OSError("connection reset")
+        return {"workers": {a: {"name": n} for a, n in self.workers.items()}}
+
+    def run(self, fn, *args, workers=None, on_error="raise"):
+        return {a: self.probes.get(a, dict(self.reference)) for a in (workers or self.workers)}
+
+    def submit(self, fn, *args, key, workers, allow_other_workers, pure):
+        assert workers and not allow_other_workers and not pure
+        fut = FakeFuture(key, args)
+        fut.worker = workers[0]
+        self.futures.append(fut)
+        return fut
+
+    def cancel(self, futures, force=False) -> None:
+        for f in futures:
+            f.status = "cancelled"
+
+    def unregister_worker_plugin(self, name) -> None: ...
+
+    def unsubscribe_topic(self, topic) -> None: ...
+
+    def close(self, timeout=None) -> None:
+        self.closed = True
+
+
+@pytest.fixture
+def executor(monkeypatch, tmp_path):
+    reference = dx.probe()
+
+    def start(self) -> None:
+        self.client = FakeClient({"tcp://a:1": "w0", "tcp://b:1": "w1"}, reference)
+        self._refresh(first=True)
+
+    monkeypatch.setattr(dx.DaskExecutor, "_start", start)
+    monkeypatch.setenv(dx.WAIT_ENV, "60")
+    return dx.DaskExecutor(
+        4, {"SOURCE_DATE_EPOCH": "1", "BORLANGE_HOME": "/x"}, spec=dx.ClusterSpec("local", workers=2)
+    )
+
+
+def _t(name: str, tmp_path: Path, attempt: int = 1) -> Task:
+    return Task(name, {"name": name}, ("html",), str(tmp_path / name), attempt)
+
+
+def _built(name: str) -> dict:
+    return {"outcome": {"name": name, "status": "built", "files": []}, "files": None, "direct": True}
+
+
+def test_one_report_per_worker_and_only_the_run_s_variables_are_forwarded(executor, tmp_path):
+    assert executor.slots == 2 and executor.free_slots() == 2
+    executor.submit(_t("a", tmp_path))
+    executor.submit(_t("b", tmp_path))
+    assert executor.free_slots() == 0
+    with pytest.raises(RuntimeError):
+        executor.submit(_t("c", tmp_path))
+    futures = executor.client.futures
+    assert {f.worker for f in futures} == {"tcp://a:1", "tcp://b:1"}
+    task, _key, _token, env, fresh, direct = futures[0].args
+    assert env == {"SOURCE_DATE_EPOCH": "1"} and fresh is False and direct is True
+
+
+def test_a_finished_report_frees_its_worker(executor, tmp_path):
+    executor.submit(_t("a", tmp_path))
+    fut = executor.client.futures[0]
+    executor.inbox.put(("started", {"key": fut.key}))
+    assert [e.kind for e in executor.poll(0.01)] == ["started"]
+    fut.finish(_built("a"))
+    events = executor.poll(0.01)
+    assert [(e.kind, e.outcome.get("status")) for e in events] == [("done", "built")]
+    assert fut.released and executor.free_slots() == 2
+
+
+def test_a_lost_worker_crashes_only_its_report_once(executor, tmp_path):
+    executor.submit(_t("a", tmp_path))
+    executor.submit(_t("b", tmp_path))
+    fa, fb = executor.client.futures
+    executor.inbox.put(("cluster", {"action": "remove-worker", "worker": fb.worker}))
+    del executor.client.workers[fb.worker]
+    events = executor.poll(0.01)
+    assert [(e.kind, e.task.key) for e in events] == [("started", "b"), ("crashed", "b")]
+    assert events[1].detail == "Dask worker w1 (tcp://b:1) died"
+    assert fb.status == "cancelled"
+    assert executor.poll(0.01) == [], "the cancelled future's callback adds nothing"
+    assert executor.slots == 1 and executor.free_slots() == 0
+    fa.fail(KilledWorker(fa.worker))  # the scheduler gave up on the other one
+    events = executor.poll(0.01)
+    assert [(e.kind, e.detail) for e in events] == [("started", ""), ("crashed", "Dask worker w0 (tcp://a:1) died")]
+
+
+def test_a_retry_goes_to_another_worker_with_a_fresh_kernel(executor, tmp_path):
+    executor.submit(_t("a", tmp_path))
+    first = executor.client.futures[0]
+    first.fail(KilledWorker(first.worker))
+    del executor.client.workers[first.worker]
+    executor.poll(0.01)
+    executor.client.workers["tcp://c:1"] = "w0"  # its nanny started a new one
+    executor._refreshed = 0.0
+    assert executor.free_slots() == 2
+    executor.submit(_t("a", tmp_path, attempt=2))
+    retry = executor.client.futures[1]
+    assert retry.worker != first.worker and retry.args[4] is True
+
+
+def test_a_scheduler_that_does_not_answer_for_a_moment_loses_no_report(executor, tmp_path):
+    executor.submit(_t("a", tmp_path))
+    executor.client.info_fails = True
+    executor._refreshed = 0.0
+    assert executor.poll(0.01) == []
+    assert executor.free_slots() == 1 and executor.slots == 2
+
+
+def test_a_late_worker_with_other_files_gets_no_reports(executor, tmp_path, capsys):
+    executor.client.workers["tcp://c:1"] = "late"
+    executor.client.probes["tcp://c:1"] = {**executor.reference, "data": "f" * 64}
+    executor._refreshed = 0.0
+    assert executor.free_slots() == 2
+    err = capsys.readouterr().err
+    assert err.startswith("warning: Dask worker late (tcp://c:1) sees a different data manifest")
+    assert "it gets no reports in this run" in err
+
+
+def test_odd_worker_at_the_start_stops_with_exit_2(monkeypatch):
+    reference = dx.probe()
+
+    def start(self) -> None:
+        self.client = FakeClient({"tcp://a:1": "w0", "tcp://b:1": "odd"}, reference)
+        self.client.probes["tcp://b:1"] = {**reference, "version": "0.0.9"}
+        self._refresh(first=True)
+
+    monkeypatch.setattr(dx.DaskExecutor, "_start", start)
+    with pytest.raises(dx.ClusterError, match=r"^Dask worker odd \(tcp://b:1\) sees a different package version") as e:
+        dx.DaskExecutor(2, {}, spec=dx.ClusterSpec("scheduler", address="tcp://s:8786"))
+    assert e.value.exit_code == 2
+
+
+def test_no_usable_worker_for_the_wait_stops_with_69(executor, tmp_path, monkeypatch):
+    executor.client.workers.clear()
+    executor.wait_s = 0.0
+    executor._refreshed = 0.0
+    with pytest.raises(dx.ClusterError, match="no usable Dask worker") as e:
+        executor.poll(0.01)
+    assert e.value.exit_code == 69
