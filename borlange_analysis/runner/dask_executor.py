@@ -534,7 +534,7 @@ class DaskExecutor:
             return  # lost workers are also reported by the scheduler's events; look again later
         for address in list(self.state.workers):
             if address not in seen:
-                self._worker_gone(address, "left the cluster")
+                self._worker_gone(address, "died")  # gone from the scheduler before its event arrived
         new = [a for a in seen if a not in self.state.workers and a not in self.state.refused]
         if new:
             names = {a: seen[a].get("name") for a in new}
@@ -622,7 +622,7 @@ class DaskExecutor:
                 self._finished(str(msg), events)
             elif kind == "cluster" and isinstance(msg, dict):
                 if msg.get("action") == "remove-worker" and msg.get("worker"):
-                    self._worker_gone(str(msg["worker"]), "died")
+                    self._worker_gone(str(msg["worker"]), "left the cluster" if msg.get("expected") else "died")
                 elif msg.get("action") == "add-worker":
                     self._refreshed = 0.0
         if time.monotonic() - self._refreshed > REFRESH_S:
