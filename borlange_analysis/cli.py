@@ -4,7 +4,8 @@ Sub-commands: ``fetch`` (raw data into data/raw), ``prepare`` (tidy tables into 
 ``indicators`` (every indicator for all kommuner), ``scenario`` (a portfolio of measures per sector
 and year), ``reports`` (the notebook reports).
 Exit codes: 0 success, 1 a job failed, 2 bad input (unknown kommun, sector, ...); ``reports`` also
-73 (output folder not writable), 75 (another run is writing) and 130/143 (interrupted).
+69 (the Dask scheduler or its workers out of reach), 73 (output folder not writable), 75 (another run is
+writing) and 130/143 (interrupted).
 """
 
 from __future__ import annotations
@@ -409,7 +410,15 @@ def reports(
     current_year: Annotated[
         int | None, typer.Option(help="The analysis year. Default: the calendar year of the run.")
     ] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (each keeps one warm kernel).")] = 2,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            help="Worker processes of the local pool (each keeps one warm kernel). Default: 2. With --scheduler: "
+            "at most this many reports at once.",
+        ),
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="Comma-separated: html,ipynb.")] = "html,ipynb",
     force: Annotated[bool, typer.Option(help="Rebuild even if nothing changed.")] = False,
     output: Annotated[Path | None, typer.Option(help="Output folder (default: reports/).")] = None,
@@ -432,15 +441,32 @@ def reports(
         str,
         typer.Option(help="Free space the output folder must have before any kernel starts (e.g. 500M, 2G, 0)."),
     ] = DEFAULT_MIN_FREE,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Run the reports on the workers of a running Dask scheduler, tcp://HOST:PORT (docs/dask.md).",
+            metavar="tcp://HOST:PORT",
+        ),
+    ] = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            help="Run the reports on a Dask LocalCluster of N worker processes started for this run: local:N "
+            "(not together with --jobs).",
+            metavar="local:N",
+        ),
+    ] = None,
 ) -> None:
     """Build the report set: reports/<kommun>/<release>/<language>/ with pages, notebooks, CSV tables,
     index.html and summary.json, a top-level index and reports/<kommun>/latest/.
 
-    Exit codes: 0 ok, 1 a report failed, 2 bad input, 73 output not writable, 75 busy, 130/143 interrupted.
+    Exit codes: 0 ok, 1 a report failed, 2 bad input (also a Dask worker that does not match), 69 Dask
+    scheduler or workers out of reach, 73 output not writable, 75 busy, 130/143 interrupted.
     """
     from .runner.progress import PlainUI, TerminalUI, print_summary
     from .runner.run import Options, main
 
+    executor, jobs = _executor_for(scheduler, cluster, jobs)
     t0 = time.perf_counter()
     ui: PlainUI = TerminalUI(out_console, err=_print_error) if sys.stdout.isatty() else PlainUI(err=_print_error)
     opts = Options(
@@ -463,7 +489,7 @@ def reports(
         min_free=min_free,
     )
     try:
-        summary = main(opts, ui)
+        summary = main(opts, ui, executor=executor)
     finally:
         ui.close()
     if summary.results:
@@ -481,6 +507,27 @@ def reports(
 
 def _print_error(text: str) -> None:
     err_console.print(text, soft_wrap=True, highlight=False, markup=False)
+
+
+def _executor_for(scheduler: str | None, cluster: str | None, jobs: int | None) -> tuple[Any, int]:
+    """The executor factory and the number of reports at once for ``--scheduler``/``--cluster``/``--jobs``
+    (the forms checked before any work; exit 2). No Dask option: the local pool (``None``)."""
+    if scheduler is None and cluster is None:
+        return None, 2 if jobs is None else jobs
+    from .errors import ParameterError
+    from .runner import dask_executor
+
+    try:
+        spec = dask_executor.cluster_spec(scheduler=scheduler, cluster=cluster, jobs=jobs)
+        if jobs is not None and jobs < 1:
+            raise ParameterError(f"--jobs must be at least 1 (reports at once), got {jobs}")
+    except BorlangeError as exc:
+        err_console.print(f"error: {exc}", soft_wrap=True, highlight=False, markup=False)
+        raise typer.Exit(2) from None
+    assert spec is not None
+    if spec.kind == "local":
+        return spec.executor, spec.workers
+    return spec.executor, jobs if jobs is not None else sys.maxsize
 
 
 def main() -> None:  # pragma: no cover

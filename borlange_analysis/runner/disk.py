@@ -122,7 +122,7 @@ def clean_leftovers(root: Path, *, keep_run: str = "") -> Cleaned:
 def _probe_of_live_process(name: str) -> bool:
     """True for a probe file (or its temporary) written by a process that is still running."""
     m = re.search(r"\.(\d+)" + re.escape(PROBE) + "$", name)
-    return bool(m) and psutil.pid_exists(int(m.group(1)))
+    return m is not None and psutil.pid_exists(int(m.group(1)))
 
 
 def remove_empty_dirs(folder: Path, *, stop: Path) -> None:

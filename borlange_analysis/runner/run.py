@@ -271,6 +271,7 @@ class _Session:
     withdrawn: list[confidential.Withdrawal] = field(default_factory=list)
     fatal: str = ""
     error: str = ""
+    error_code: int = EXIT_FAILED  # an executor's error may carry its own (a Dask cluster: 2 or 69)
     touched: set[Path] = field(default_factory=set)
 
     # -- the steps -------------------------------------------------------------------------------
@@ -294,6 +295,7 @@ class _Session:
             self.fatal = disk.describe_oserror(exc)
         except BorlangeError as exc:
             self.error = str(exc)
+            self.error_code = int(getattr(exc, "exit_code", EXIT_FAILED))
         with self.trap.deferring():
             self._finish(time.monotonic() - t0)
         return self._summary()
@@ -336,17 +338,16 @@ class _Session:
                 self.ui.result(self.results[job.key])
         if not todo:
             return
+        # the executor first: one that cannot start (a Dask cluster out of reach) stops the run here
+        pool: Executor = self.make_executor(min(self.n_jobs, len(todo)), worker_env())
         by_key = {j.key: j for j in todo}
         queue = deque(
             Task(j.key, asdict(j), tuple(self.formats), str(self._stage(j))) for j in todo if not self.trap.stopped
         )
         inflight: dict[str, Task] = {}
-        pool: Executor | None = None
         clean_end = False
         try:
             while (queue or inflight) and not self.trap.stopped and not self.fatal:
-                if pool is None:
-                    pool = self.make_executor(min(self.n_jobs, len(todo)), worker_env())
                 while queue and pool.free_slots() > 0 and not self.trap.stopped:
                     task = queue.popleft()
                     pool.submit(task)
@@ -357,8 +358,7 @@ class _Session:
                         break
             clean_end = not (queue or inflight)
         finally:
-            if pool is not None:
-                pool.shutdown(kill=not clean_end)
+            pool.shutdown(kill=not clean_end)
             for task in inflight.values():
                 job = by_key[task.key]
                 self._record(job, Result(job.name, "interrupted", attempts=task.attempt))
@@ -508,13 +508,16 @@ class _Session:
             return self.trap.exit_code
         if self.fatal:
             return EXIT_CANTCREAT
-        if self.error or any(r.status == "failed" for r in self.results.values()):
+        if self.error:
+            return self.error_code
+        if any(r.status == "failed" for r in self.results.values()):
             return EXIT_FAILED
         return EXIT_OK
 
     def _status(self) -> str:
-        code = self._exit_code()
-        return {EXIT_OK: "ok", EXIT_FAILED: "failed", EXIT_CANTCREAT: "error"}.get(code, "interrupted")
+        if self.trap.stopped:
+            return "interrupted"
+        return {EXIT_OK: "ok", EXIT_FAILED: "failed"}.get(self._exit_code(), "error")
 
     def _payload(self, results: list[Result], seconds: float) -> dict[str, Any]:
         years = sorted({int(j.params["current_year"]) for j in self.jobs if j.params.get("current_year")})

@@ -21,6 +21,7 @@ from types import FrameType
 from typing import Any
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
+_active: list[Trap] = []
 
 
 class Interrupted(BaseException):  # noqa: N818 - a signal, not an error
@@ -44,12 +45,15 @@ class Trap:
         if threading.current_thread() is threading.main_thread():
             for s in SIGNALS:
                 self._old[s] = signal.signal(s, self._handle)
+        _active.append(self)
         return self
 
     def __exit__(self, *exc: object) -> None:
         for s, old in self._old.items():
             signal.signal(s, old)
         self._old.clear()
+        if self in _active:
+            _active.remove(self)
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
         if self.signum is None:
@@ -95,3 +99,9 @@ class Trap:
             yield
         finally:
             self.raising = before
+
+
+def active() -> Trap | None:
+    """The trap of the run in progress (None outside a run): lets a long step that runs in deferred
+    mode, such as connecting to a cluster, stop early once a signal has arrived."""
+    return _active[-1] if _active else None
