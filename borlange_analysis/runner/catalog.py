@@ -23,7 +23,9 @@ class Entry:
     """One report notebook.
 
     ``files`` maps a language to the notebook file (in the notebooks folder) when the notebook's
-    prose is written per language; otherwise every language uses ``<name>.ipynb``.
+    prose is written per language; otherwise every language uses ``<name>.ipynb``. ``measures``:
+    the page shows measures, so the users' measures files (``data/measures/``) and the activity
+    files of the kommun's partners are among its inputs (a change there rebuilds it).
     """
 
     name: str
@@ -31,6 +33,7 @@ class Entry:
     fanout: str = "kommun"
     default: bool = True
     files: Mapping[str, str] = field(default_factory=dict)
+    measures: bool = False
 
     def __post_init__(self) -> None:
         if self.fanout not in FANOUTS:
@@ -74,12 +77,12 @@ class Catalog:
 
 CATALOG = Catalog(
     [
-        Entry("overview", "page.overview.title"),
-        Entry("sector", "page.sector.title", fanout="sector"),
-        Entry("partner", "page.partner.title", fanout="partner"),
+        Entry("overview", "page.overview.title", measures=True),
+        Entry("sector", "page.sector.title", fanout="sector", measures=True),
+        Entry("partner", "page.partner.title", fanout="partner", measures=True),
         Entry("carbon_budget", "page.carbon_budget.title"),
-        Entry("carbon_sinks", "page.carbon_sinks.title"),
-        Entry("measures", "page.measures.title"),
+        Entry("carbon_sinks", "page.carbon_sinks.title", measures=True),
+        Entry("measures", "page.measures.title", measures=True),
         Entry("peers", "page.peers.title"),
         Entry(
             "workshop_food_waste",

@@ -165,6 +165,17 @@ def _partner_files(pid: str) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
 
 
+def _measures_inputs(kommun_code: str, registry: Mapping[str, Mapping[str, Any]]) -> list[Path]:
+    """The files a page with measures reads besides the data: the users' measures files and the
+    activity files of the kommun's partners (fuel switches are computed from them)."""
+    folder = config.measures_data_dir()
+    files = sorted(p for p in folder.glob("*.csv") if p.is_file()) if folder.is_dir() else []
+    for pid, p in registry.items():
+        if p["kommun"] == kommun_code:
+            files += _partner_files(pid)
+    return files
+
+
 def _hash_inputs(job: Job, *, notebook_bytes: bytes, data_fp: str, code_fp: str) -> str:
     h = hashlib.sha256(notebook_bytes)
     h.update(
@@ -249,15 +260,23 @@ def plan(
                     variants.append((f"{e.name}-{pid}", {"partner": pid}, not registry[pid]["confidential"], pid))
             else:
                 variants.append((e.name, {}, True, ""))
+            shared_inputs = _measures_inputs(code, registry) if e.measures else []
             for name, extra, public, pid in variants:
+                inputs = list(dict.fromkeys([*(_partner_files(pid) if pid else []), *shared_inputs]))
                 checked = params.validate(e.name, {**base, **extra}, specs=catalog.specs)
                 if e.fanout == "sector":
                     name = f"{e.name}-{slug(checked.values['sector'])}"
                 root = out_root if public else secret_root
                 lang_dir = root / checked.kommun / checked.release / checked.language
                 values = {k: v for k, v in checked.values.items() if k != "tables_dir"}
-                title_fields = {"kommun": checked.kommun, "sector": checked.values.get("sector", ""), "partner": pid}
                 from .. import i18n
+
+                sector = checked.values.get("sector", "")
+                title_fields = {
+                    "kommun": checked.kommun,
+                    "sector": i18n.sector_label(sector, checked.language) if sector else "",
+                    "partner": registry[pid]["name"] if pid else "",
+                }
 
                 title = i18n.t_or(e.title_key, checked.language, e.name, **title_fields)
                 jobs.append(
@@ -272,7 +291,7 @@ def plan(
                         kommun=checked.kommun,
                         release=checked.release,
                         public=public,
-                        extra_inputs=[str(f) for f in _partner_files(pid)] if pid else [],
+                        extra_inputs=[str(f) for f in inputs],
                         partner=pid,
                         root=str(root),
                         context={"confidential_partners": secret_ids},

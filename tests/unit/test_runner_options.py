@@ -89,3 +89,32 @@ def test_planned_jobs_of_confidential_partners_go_to_the_confidential_root(tmp_p
     assert Path(by_name["partner-ssab"].out_dir) == (tmp_path / "reports" / "Borlänge" / "2026" / "sv").resolve()
     assert by_name["partner-ssab"].context == {"confidential_partners": ["hushagen"]}
     assert not (tmp_path / "reports").exists(), "planning writes nothing"
+
+
+def test_pages_with_measures_take_the_measures_and_activity_files_as_inputs(tmp_path, monkeypatch):
+    """A new measures file or partner activity file rebuilds the pages that show measures (and only
+    those); fallback titles use the page language's sector label and the partner's name."""
+    pdir, mdir = tmp_path / "partners", tmp_path / "measures"
+    (pdir / "ssab").mkdir(parents=True)
+    mdir.mkdir()
+    activity = pdir / "ssab" / "activity.csv"
+    activity.write_text("partner_id,year,activity,amount,unit,use,note\n", encoding="utf-8")
+    own = mdir / "ours.csv"
+    own.write_text("id\n", encoding="utf-8")
+    monkeypatch.setenv("BORLANGE_PARTNERS_DIR", str(pdir))
+    monkeypatch.setenv("BORLANGE_MEASURES_DIR", str(mdir))
+    jobs = plan.plan(
+        notebooks=["overview", "carbon_budget", "sector", "partner"],
+        sectors=["Transporter"],
+        partner_ids=["ssab"],
+        current_year=2026,
+        language="en",
+        output=tmp_path / "reports",
+    )
+    by_name = {j.name: j for j in jobs}
+    assert set(by_name["overview"].extra_inputs) == {str(own), str(activity)}
+    assert by_name["carbon_budget"].extra_inputs == []
+    assert str(activity) in by_name["partner-ssab"].extra_inputs
+    assert by_name["partner-ssab"].extra_inputs.count(str(activity)) == 1
+    assert by_name["sector-transporter"].title == "Transport in Borlänge"
+    assert "SSAB" in by_name["partner-ssab"].title
