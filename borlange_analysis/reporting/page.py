@@ -67,6 +67,19 @@ class Prose:
         return "".join(f"<p{cls}>{html.escape(par)}</p>" for par in self.text.split("\n\n") if par.strip())
 
 
+#: The section of ``docs/methods.md`` each page follows (GitHub's anchors of its headings).
+METHODS_SECTIONS = {
+    "overview": "emissions-trends-and-the-carbon-law",
+    "sector": "emissions-trends-and-the-carbon-law",
+    "peers": "emissions-trends-and-the-carbon-law",
+    "carbon_budget": "carbon-budgets",
+    "carbon_sinks": "carbon-sinks",
+    "measures": "measures-and-scenarios",
+    "partner": "partners-emissions-scope-1-2-and-3",
+    "workshop": "food-waste",
+}
+
+
 @dataclass
 class Page:
     """The content of one report page (see the module docstring)."""
@@ -186,11 +199,28 @@ class Page:
         the sentence that says why there is none)."""
         return Html("".join(str(self.show(n)) for n in names if n in self.items))
 
+    def methods_href(self) -> str:
+        """Where the method description is, seen from this page: the site's ``methods.html`` (three
+        folders up from ``<root>/<kommun>/<release>/<language>/``) on a built page, the checkout's
+        ``docs/methods.md`` in a notebook opened in ``notebooks/``; at the section this page follows."""
+        anchor = METHODS_SECTIONS.get(self.name, "")
+        base = "../../../methods.html" if self.p.tables_dir is not None else "../docs/methods.md"
+        return f"{base}#{anchor}" if anchor else base
+
+    def methods_link(self) -> Html:
+        """One line that sends the reader to the method description of this page's numbers."""
+        link_text = html.escape(i18n.t("page.methods_link_text", self.language))
+        link = f'<a href="{html.escape(self.methods_href())}">{link_text}</a>'
+        mark = "\x00"
+        sentence = html.escape(i18n.t("page.methods_link", self.language, link=mark)).replace(mark, link)
+        return Html(f'<p class="methods-link">{sentence}</p>')
+
     def footer(self) -> Html:
-        """The provenance table (sources, releases, checksums, package version); hands the key data
-        to the report runner."""
+        """The link to the method description and the provenance table (sources, releases,
+        checksums, package version); hands the key data to the report runner."""
         self.publish_key_data()
-        parts = [f'<h2 id="provenance">{html.escape(i18n.t("page.h_provenance", self.language))}</h2>']
+        parts = [str(self.methods_link())]
+        parts.append(f'<h2 id="provenance">{html.escape(i18n.t("page.h_provenance", self.language))}</h2>')
         if self.provenance is not None:
             parts.append(self._table_html(self.provenance))
         return Html("".join(parts))

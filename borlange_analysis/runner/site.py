@@ -15,6 +15,7 @@ or interrupted run leaves a site that lists everything that is published:
   Windows (where creating symlinks needs administrator rights or developer mode), in ZIP archives
   and ``git``, on static web hosts that do not follow links, and when the folder is opened
   straight from disk;
+- ``<root>/methods.html``: the method description the pages link to (:mod:`.methods_page`);
 - ``<root>/last-run.json``: what the last run did (written by :func:`write_last_run`).
 """
 
@@ -32,7 +33,7 @@ from .. import __version__, config, i18n
 from .._io import atomic_write_json, atomic_write_text
 from ..errors import BorlangeError, fold
 from ..i18n import fmt
-from . import national, publish
+from . import methods_page, national, publish
 from .html import CSS, build_time
 
 LATEST = "latest"
@@ -104,6 +105,8 @@ def compose(
                 _remove_empty_up(folder, root)
     sets = [f for f in set_folders(root) if (f / "index.html").is_file()]
     write_latest(root, sets)
+    if sets:
+        methods_page.write(root)
     table: National | None = None
     if public_only:
         try:

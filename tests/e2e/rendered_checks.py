@@ -311,3 +311,33 @@ def csv_problems(path: Path) -> list[str]:
             except ValueError:
                 problems.append(f"{path.name}: row {r}, column {header[i]!r}: {cell!r} is not a number")
     return problems
+
+
+def link_problems(page: Path, *, site: Path) -> list[str]:
+    """Every link of a page that leads nowhere: a file inside the site that does not exist, or a
+    ``#section`` the target page does not have (external links are :func:`page_problems`'s)."""
+    from urllib.parse import unquote, urlsplit
+
+    problems: list[str] = []
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    ids_of: dict[Path, set[str]] = {}
+    for tag in soup.find_all(href=True) + soup.find_all(src=True):
+        url = str(tag.get("href") or tag.get("src"))
+        parts = urlsplit(url)
+        if parts.scheme or url.startswith("//") or url.startswith("data:"):
+            continue
+        target = (page.parent / unquote(parts.path)).resolve() if parts.path else page.resolve()
+        if not target.is_relative_to(site.resolve()):
+            problems.append(f"{url}: outside the site")
+            continue
+        if not target.is_file():
+            problems.append(f"{url}: no such file")
+            continue
+        if parts.fragment and target.suffix == ".html":
+            if target not in ids_of:
+                doc = BeautifulSoup(target.read_text(encoding="utf-8"), "html.parser")
+                ids_of[target] = {str(t["id"]) for t in doc.find_all(id=True)}
+            # browsers match the fragment as written, then percent-decoded (HTML's "indicated part")
+            if parts.fragment not in ids_of[target] and unquote(parts.fragment) not in ids_of[target]:
+                problems.append(f"{url}: no section #{parts.fragment} in {target.name}")
+    return problems

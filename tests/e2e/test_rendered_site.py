@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
-from rendered_checks import csv_problems, page_problems
+from rendered_checks import csv_problems, link_problems, page_problems
 
 pytestmark = [pytest.mark.e2e, pytest.mark.realdata]
 
@@ -83,6 +83,27 @@ def test_every_page_reads_right(site):
         if found:
             problems[str(page.relative_to(site))] = found
     assert problems == {}
+
+
+def test_every_link_leads_somewhere(site):
+    """Every link of every page, index and the top-level pages points to a file of the site (and to
+    a section that exists): the method description, the CSV copies, the notebooks, the other
+    language, latest/."""
+    pages = [p for p, _ in _pages(site)] + sorted(site.glob("*/*/*/index.html")) + sorted(site.glob("index*.html"))
+    problems = {str(p.relative_to(site)): found for p in pages if (found := link_problems(p, site=site))}
+    assert problems == {}
+
+
+def test_every_page_links_to_its_section_of_the_method_description(site):
+    methods = site / "methods.html"
+    assert methods.is_file()
+    soup = BeautifulSoup(methods.read_text(encoding="utf-8"), "html.parser")
+    assert soup.find("h2", id="carbon-budgets") and soup.find("h2", id="measures-and-scenarios")
+    for page, lang in _pages(site):
+        link = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one("p.methods-link a")
+        assert link is not None and link["href"].startswith("../../../methods.html#"), page
+        if lang == "sv":
+            assert "på engelska" in link.parent.get_text(), page
 
 
 def test_every_csv_copy_holds_numbers_in_numeric_columns(site):
