@@ -91,6 +91,16 @@ def t_or(key: str, language: str, default: str, /, **fields: Any) -> str:
     return t(key, language, **fields) if has(key, language) else default
 
 
+def sentence_with_link(key: str, link_key: str, language: str, href: str, **fields: Any) -> str:
+    """HTML of the text ``key`` whose ``{link}`` field is a link to ``href`` with the text
+    ``link_key``; everything else escaped."""
+    import html
+
+    mark = "\x00"
+    anchor = f'<a href="{html.escape(href)}">{html.escape(t(link_key, language))}</a>'
+    return html.escape(t(key, language, **fields, link=mark)).replace(mark, anchor)
+
+
 def sector_label(sector: str, language: str) -> str:
     """A sector's name in the page's language: SMHI's Swedish main-sector name, its id or 'Alla'."""
     from ..names import SECTOR_TOTAL, sector_id

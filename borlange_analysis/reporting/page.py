@@ -209,11 +209,9 @@ class Page:
 
     def methods_link(self) -> Html:
         """One line that sends the reader to the method description of this page's numbers."""
-        link_text = html.escape(i18n.t("page.methods_link_text", self.language))
-        link = f'<a href="{html.escape(self.methods_href())}">{link_text}</a>'
-        mark = "\x00"
-        sentence = html.escape(i18n.t("page.methods_link", self.language, link=mark)).replace(mark, link)
-        return Html(f'<p class="methods-link">{sentence}</p>')
+        href = self.methods_href()
+        link = i18n.sentence_with_link("page.methods_link", "page.methods_link_text", self.language, href)
+        return Html(f'<p class="methods-link">{link}</p>')
 
     def footer(self) -> Html:
         """The link to the method description and the provenance table (sources, releases,

@@ -325,7 +325,8 @@ def table_html(frame: Any, kommuner: Sequence[Present], language: str) -> str:
             for shown, value, cls in cells
         )
         rows.append(f"<tr>{tds}</tr>\n")
-    caption = html.escape(i18n.t("national.caption", language, n=len(frame)))
+    key = "national.caption_one" if len(frame) == 1 else "national.caption"
+    caption = html.escape(i18n.t(key, language, n=fmt.number(len(frame), language)))
     note = i18n.t(
         "national.note",
         language,

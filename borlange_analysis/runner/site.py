@@ -189,6 +189,9 @@ def write_root_index(root: Path, sets: list[Path], table: National | None = None
         other_text = html.escape(i18n.t("site.other_language", lang))
         parts.append(f'<p><a href="{index_name(other)}" hreflang="{other}">{other_text}</a></p>\n')
         parts.append(f"<p>{html.escape(i18n.t('site.root_intro', lang))}</p>\n")
+        if (Path(root) / methods_page.NAME).is_file():
+            link = i18n.sentence_with_link("page.methods_link", "page.methods_link_text", lang, methods_page.NAME)
+            parts.append(f'<p class="methods-link">{link}</p>\n')
         if not tree:
             parts.append(f'<p class="empty">{html.escape(i18n.t("site.root_empty", lang))}</p>\n')
         if table is not None and tree:
