@@ -144,6 +144,15 @@ _GROUP_HELP = (
     "Every kommun of a named group ('Klimatneutrala städer 2030' from reference/peers.csv, or a group of "
     "your own in data/groups.csv); repeatable, together with --kommun and --lan."
 )
+#: The options that choose kommuner, shared by reports, indicators and scenario.
+LanOption = Annotated[list[str] | None, typer.Option(help=_LAN_HELP, metavar="LÄN")]
+GroupOption = Annotated[list[str] | None, typer.Option(help=_GROUP_HELP, metavar="GROUP")]
+KommunOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        help="Kommun name or SCB code (repeatable), or 'all' for all 290. Default: Borlänge.", metavar="KOMMUN"
+    ),
+]
 
 
 def _chosen(kommun: list[str] | None, lan: list[str] | None, group: list[str] | None) -> list[str] | None:
@@ -186,10 +195,12 @@ def indicators(
     per_sector: Annotated[bool, typer.Option(help="One row per kommun and sector (plus the total).")] = False,
     kommun: Annotated[
         list[str] | None,
-        typer.Option(help="Only these kommuner: name or SCB code (repeatable), or 'all'. Default: all 290."),
+        typer.Option(
+            help="Only these kommuner: name or SCB code (repeatable), or 'all'. Default: all 290.", metavar="KOMMUN"
+        ),
     ] = None,
-    lan: Annotated[list[str] | None, typer.Option(help=_LAN_HELP)] = None,
-    group: Annotated[list[str] | None, typer.Option(help=_GROUP_HELP)] = None,
+    lan: LanOption = None,
+    group: GroupOption = None,
     fmt: Annotated[
         str | None, typer.Option("--format", help="csv, parquet or json (default: from the suffix).")
     ] = None,
@@ -258,12 +269,9 @@ def indicators(
 
 @app.command()
 def scenario(
-    kommun: Annotated[
-        list[str] | None,
-        typer.Option(help="Kommun name or SCB code (repeatable), or 'all' for all 290. Default: Borlänge."),
-    ] = None,
-    lan: Annotated[list[str] | None, typer.Option(help=_LAN_HELP)] = None,
-    group: Annotated[list[str] | None, typer.Option(help=_GROUP_HELP)] = None,
+    kommun: KommunOption = None,
+    lan: LanOption = None,
+    group: GroupOption = None,
     measures: Annotated[
         list[str] | None,
         typer.Option(
@@ -384,12 +392,9 @@ class _ReportsCommand(TyperCommand):
 
 @app.command(cls=_ReportsCommand)
 def reports(
-    kommun: Annotated[
-        list[str] | None,
-        typer.Option(help="Kommun name or SCB code (repeatable), or 'all' for all 290. Default: Borlänge."),
-    ] = None,
-    lan: Annotated[list[str] | None, typer.Option(help=_LAN_HELP)] = None,
-    group: Annotated[list[str] | None, typer.Option(help=_GROUP_HELP)] = None,
+    kommun: KommunOption = None,
+    lan: LanOption = None,
+    group: GroupOption = None,
     notebook: Annotated[
         list[str] | None,
         typer.Option(help="Notebooks to build (repeatable). Default: every notebook of the standard set."),
