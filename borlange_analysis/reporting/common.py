@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import __version__, data, i18n
+from .. import __version__, config, data, i18n
 from ..analysis import budget
 from ..analysis import indicators as ind
 from ..analysis import scenario as sc
@@ -196,3 +196,39 @@ def trend_figures(row: pd.Series) -> dict[str, Any]:
         "net_zero_year": num(row["net_zero_year"]),
         "per_capita_t": num(row["per_capita_t"]),
     }
+
+
+#: The series of a trend chart: kind of ``trends.pathway_years``, line style, dashed, markers.
+TREND_SERIES = (
+    ("observed", "observed", False, True),
+    ("estimated", "trend", True, False),
+    ("trend", "trend", True, False),
+    ("carbon_law", "carbon_law", False, False),
+)
+
+
+def trend_chart(page: Page, series: pd.DataFrame, **title_fields: Any) -> Any:
+    """The trend chart of one emissions series (t CO2e/yr): observed years, the estimates up to the
+    analysis year, the trend to the end year and the Carbon Law's pathway
+    (:func:`borlange_analysis.analysis.trends.pathway_years`, Klimatkollen's method), with the
+    analysis year marked. Its title is the page's ``chart.trend_title`` with ``title_fields``."""
+    from ..analysis import trends
+    from . import charts
+
+    p, lang = page.p, page.language
+    first, end = config.DEFAULTS.first_trend_year, config.DEFAULTS.end_year
+    path = trends.pathway_years(series, current_year=p.current_year, end_year=end, first_year=first)
+    lines = []
+    for kind, style, dashed, markers in TREND_SERIES:
+        d = path[path["kind"] == kind].sort_values("year")
+        label = i18n.t(f"series.{kind}", lang)
+        lines.append(charts.Line(label, d["year"].tolist(), d["t_co2e"].tolist(), style, dashed, markers))
+    return charts.lines(
+        lines,
+        language=lang,
+        title=page.t("chart.trend_title", kommun=p.kommun, **title_fields),
+        ylabel=page.t("chart.ylabel"),
+        xlabel=page.t("chart.xlabel"),
+        mark_year=p.current_year,
+        source=page.t("chart.trend_source", release=p.release, first_year=first),
+    )

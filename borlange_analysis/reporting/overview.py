@@ -13,7 +13,6 @@ from typing import Any
 import pandas as pd
 
 from .. import config, i18n
-from ..analysis import trends
 from ..analysis.descriptives import totals_and_shares
 from ..i18n import fmt
 from ..params import Checked
@@ -309,26 +308,7 @@ def build(p: Checked) -> Page:
     )
 
     # trend and the Carbon Law
-    path = trends.pathway_years(tot, current_year=p.current_year, end_year=end, first_year=first)
-    series = []
-    for kind, style, dashed, markers in (
-        ("observed", "observed", False, True),
-        ("estimated", "trend", True, False),
-        ("trend", "trend", True, False),
-        ("carbon_law", "carbon_law", False, False),
-    ):
-        d = path[path["kind"] == kind].sort_values("year")
-        label = i18n.t(f"series.{kind}", lang)
-        series.append(charts.Line(label, d["year"].tolist(), d["t_co2e"].tolist(), style, dashed, markers))
-    fig = charts.lines(
-        series,
-        language=lang,
-        title=page.t("chart.trend_title", kommun=p.kommun),
-        ylabel=page.t("chart.ylabel"),
-        xlabel=page.t("chart.xlabel"),
-        mark_year=p.current_year,
-        source=page.t("chart.trend_source", release=p.release, first_year=first),
-    )
+    fig = common.trend_chart(page, tot)
     alt = page.t(
         "chart.trend_alt",
         kommun=p.kommun,

@@ -20,7 +20,6 @@ import pandas as pd
 
 from .. import config, data, i18n, reference
 from .. import partners as prt
-from ..analysis import trends
 from ..errors import fold
 from ..i18n import fmt
 from ..names import SECTOR_TOTAL, ets_sectors, kommun_resolver, sector_id
@@ -482,30 +481,8 @@ def _trend_section(page: Page, series: pd.DataFrame, row: pd.Series, label: str)
     if is_zero(series):
         page.prose("trend_chart", page.t("trend_zero", sector=label, kommun=p.kommun), note=True)
         return
-    first, end = config.DEFAULTS.first_trend_year, config.DEFAULTS.end_year
-    path = trends.pathway_years(series, current_year=p.current_year, end_year=end, first_year=first)
-    lines = []
-    for kind, style, dashed, markers in (
-        ("observed", "observed", False, True),
-        ("estimated", "trend", True, False),
-        ("trend", "trend", True, False),
-        ("carbon_law", "carbon_law", False, False),
-    ):
-        d = path[path["kind"] == kind].sort_values("year")
-        lines.append(
-            charts.Line(
-                i18n.t(f"series.{kind}", lang), d["year"].tolist(), d["t_co2e"].tolist(), style, dashed, markers
-            )
-        )
-    fig = charts.lines(
-        lines,
-        language=lang,
-        title=page.t("chart.trend_title", sector=label, kommun=p.kommun),
-        ylabel=page.t("chart.ylabel"),
-        xlabel=page.t("chart.xlabel"),
-        mark_year=p.current_year,
-        source=page.t("chart.trend_source", release=p.release, first_year=first),
-    )
+    end = config.DEFAULTS.end_year
+    fig = common.trend_chart(page, series, sector=label)
     alt = page.t(
         "chart.trend_alt",
         sector=label,
