@@ -301,7 +301,7 @@ def build(p: Checked) -> Page:
                 Column("sector", "text", translate=i18n.sector_label),
                 Column("t_co2e", "tonnes", unit="t_co2e", label="col.emissions"),
                 Column("share", "share"),
-                Column("change_since_1990", "percent"),
+                Column("change_since_1990", "change"),
             ],
             source=page.t("chart.source", release=p.release),
         )

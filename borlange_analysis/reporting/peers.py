@@ -124,8 +124,8 @@ def peer_display(page: Page, table: pd.DataFrame, *, name: str, decimals: int, o
         Column("kommun", "text", label="page.peers.col.kommun"),
         Column("group", "text", label="page.peers.col.group", display="group_text"),
         Column(f"per_capita_t_{gas}", "number", decimals=decimals, label=f"page.peers.col.emissions_{gas}"),
-        Column("trend_pct_per_yr", "percent", unit="pct_per_yr", decimals=1, label="page.peers.col.trend"),
-        Column("change_since_1990_pct", "percent", label="page.peers.col.change_since_1990"),
+        Column("trend_pct_per_yr", "change", unit="pct_per_yr", decimals=1, label="page.peers.col.trend"),
+        Column("change_since_1990_pct", "change", label="page.peers.col.change_since_1990"),
     ]
     if on_track:
         cols.append(Column("on_track", "bool", label="page.peers.col.on_track"))

@@ -467,7 +467,7 @@ def _subsector_section(page: Page, label: str) -> None:
                 Column("year", "year", label="col.year"),
                 Column("t_co2e", "tonnes", unit="t_co2e", label="col.emissions"),
                 Column("share_of_sector", "share", label="page.sector.col.share_of_sector"),
-                Column("change_since_1990_pct", "percent", label="col.change_since_1990"),
+                Column("change_since_1990_pct", "change", label="col.change_since_1990"),
             ],
             source=page.t("chart.source", release=sub_release or p.release),
             empty=empty,

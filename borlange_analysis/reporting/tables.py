@@ -24,8 +24,8 @@ from .._io import atomic_write_json, atomic_write_text
 from ..i18n import fmt
 
 #: Column kinds and how many decimals their CSV copy keeps.
-KINDS = ("text", "label", "year", "tonnes", "number", "percent", "share", "bool", "month", "date", "range")
-_CSV_DECIMALS = {"tonnes": 1, "number": 4, "percent": 4, "share": 4}
+KINDS = ("text", "label", "year", "tonnes", "number", "percent", "change", "share", "bool", "month", "date", "range")
+_CSV_DECIMALS = {"tonnes": 1, "number": 4, "percent": 4, "change": 4, "share": 4}
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Column:
     ``col.<id>``); ``unit`` a unit code (``t_co2e``, ``t_co2``, ``pct``, ``ha``, ...) shown in the
     header and used as the CSV suffix; ``kind`` one of :data:`KINDS`: ``label`` cells are ids
     translated through ``label_prefix`` (``sector.`` ...), ``text`` cells are shown as given
-    (escaped). ``decimals`` applies on the page.
+    (escaped), ``change`` cells are percentages with their sign ('+284 %'). ``decimals`` applies on the page.
     """
 
     id: str
@@ -79,6 +79,8 @@ class Column:
             return fmt.number(value, language, self.decimals)
         if k == "percent":
             return fmt.percent(value, language, self.decimals)
+        if k == "change":  # a change or rate, with its sign: '+284 %', '−21 %'
+            return fmt.signed_percent(value, language, self.decimals)
         if k == "share":
             return fmt.percent(value, language, self.decimals, share=True)
         if k == "bool":
@@ -181,7 +183,7 @@ class Table:
             self.frame[c.display].astype(str).tolist() if c.display else [c.cell(v, language) for v in self.frame[c.id]]
             for c in self.columns
         ]
-        numeric = [c.kind in ("tonnes", "number", "percent", "share", "year") for c in self.columns]
+        numeric = [c.kind in ("tonnes", "number", "percent", "change", "share", "year") for c in self.columns]
         return styler_markup(self.name, [c.header(language) for c in self.columns], cells, numeric)
 
 

@@ -50,3 +50,13 @@ def test_a_table_escapes_its_cells_and_marks_numbers():
     html = table.html("sv")
     assert ">A&amp;B &lt;x&gt;</td>" in html and 'class="data row0 col1 num" >1\u00a0234</td>' in html
     assert ">–</td>" in html and html.startswith('<style type="text/css">\n</style>\n<table id="T_sectors"')
+
+
+def test_change_columns_carry_their_sign_in_both_languages():
+    """A change or rate shows its sign ('+284 %', '−21 %'); the CSV copy keeps the number."""
+    from borlange_analysis.reporting.tables import Column
+
+    col = Column("change_since_1990", "change")
+    assert [col.cell(v, "sv") for v in (284.0, -21.2, 0.0)] == ["+284\u00a0%", "\u221221\u00a0%", "0\u00a0%"]
+    assert [col.cell(v, "en") for v in (284.0, -21.2)] == ["+284%", "\u221221%"]
+    assert col.csv_value(-21.23456) == -21.2346
