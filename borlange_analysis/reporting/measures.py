@@ -317,10 +317,29 @@ def _fields(c: Computed | Core, p: Checked) -> dict[str, Any]:
 
 
 def portfolio_label(p: Checked) -> str:
+    """The portfolio as its names ('generic + borlange'): for key data and CSV metadata."""
     spec = str(p.values.get("portfolio", msr.AUTO))
     if spec == msr.AUTO:
         return " + ".join(msr.auto_names(p.kommun)).replace("user:", "")
     return spec
+
+
+def portfolio_text(p: Checked) -> str:
+    """The portfolio as a reader reads it, in the page's language: the common measures, the
+    kommun's own catalogue, a user's file."""
+    lang = p.language
+    sources = msr.resolve(str(p.values.get("portfolio", msr.AUTO)), kommun=p.kommun)
+    own = msr.slug(p.kommun)
+    parts = []
+    for src in sources:
+        if src.shipped and src.name == msr.GENERIC:
+            parts.append(i18n.t("page.measures.portfolio_name.generic", lang))
+        elif src.name == own:
+            key = "kommun" if src.shipped else "kommun_file"
+            parts.append(i18n.t(f"page.measures.portfolio_name.{key}", lang, kommun=p.kommun, file=src.path.name))
+        else:
+            parts.append(i18n.t("page.measures.portfolio_name.file", lang, file=src.path.name))
+    return ", ".join(parts)
 
 
 # --- charts ----------------------------------------------------------------------------------------------------
@@ -452,7 +471,7 @@ def wedge_chart(
     ax2.spines[["top", "right"]].set_visible(False)
     ax2.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     source = i18n.t(
-        "page.measures.chart.source", lang, release=p.release, co2_release=co2_release, portfolio=portfolio_label(p)
+        "page.measures.chart.source", lang, release=p.release, co2_release=co2_release, portfolio=portfolio_text(p)
     )
     fig.text(0.01, 0.01, source, fontsize=7, color="0.35", ha="left", va="bottom", wrap=True)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
@@ -548,7 +567,7 @@ def waterfall_chart(c: Computed, p: Checked) -> Figure:
         lang,
         release=p.release,
         co2_release=budget.co2_release(),
-        portfolio=portfolio_label(p),
+        portfolio=portfolio_text(p),
     )
     fig.text(0.01, 0.01, source, fontsize=7, color="0.35", ha="left", va="bottom", wrap=True)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
@@ -972,7 +991,7 @@ def build(p: Checked) -> Page:
         release=p.release,
         last_year=fmt.year(int(b.last_year.max())),
         current_year=p.current_year,
-        portfolio=portfolio_label(p),
+        portfolio=portfolio_text(p),
     )
     page.prose("intro", page.t("intro", kommun=p.kommun))
     page.prose("method", page.t("method"), note=True)

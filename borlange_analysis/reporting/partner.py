@@ -92,6 +92,8 @@ def build(p: Checked) -> Page:
     lang = p.language
     name = partner_name(prt, lang)
     page = common.new_page(p, "partner", partner=name)
+    if p.kommun in name:  # "Borlänge Energi", not "Borlänge Energi i Borlänge"
+        page.title = name
     page.prose("intro", page.t("intro", partner=name, kommun=p.kommun))
 
     profile = profile_frame(prt, lang)
