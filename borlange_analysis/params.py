@@ -85,7 +85,8 @@ def _unknown(kind: str, value: object, choices: Sequence[object], language: str)
         return UnknownValueError(kind, value, choices)
     names = [str(c) for c in choices]
     near = nearest(str(value), names)
-    hint = i18n.t("error.did_you_mean", language, options=" eller ".join(repr(s) for s in near)) if near else ""
+    options = i18n.t("error.or", language).join(repr(s) for s in near)
+    hint = i18n.t("error.did_you_mean", language, options=options) if near else ""
     shown = ", ".join(names[:40]) + (f", ... ({len(names)})" if len(names) > 40 else "")
     kind_text = i18n.t_or(f"kind.{kind}", language, kind)
     return ParameterValueError(
@@ -293,7 +294,7 @@ def _check_one(param: Param, value: Any, values: dict[str, Any], language: str) 
     value = coerce(param, value, language)
     allowed = param.allowed()
     if allowed is not None and value not in allowed:
-        raise _unknown(f"value of {param.name}", value, allowed, language)
+        raise _unknown(param.name, value, allowed, language)
     if param.minimum is not None and value < param.minimum or param.maximum is not None and value > param.maximum:
         low = "−∞" if param.minimum is None else f"{param.minimum:g}"
         high = "∞" if param.maximum is None else f"{param.maximum:g}"
@@ -407,7 +408,7 @@ def _check_exclude(value: Any, values: dict[str, Any], language: str) -> str:
     ids = [s.strip() for s in text.split(",") if s.strip()]
     for i in ids or [text]:
         if i not in known:
-            raise _unknown("value of exclude", i, ["auto", "none", *known], language)
+            raise _unknown("exclude", i, ["auto", "none", *known], language)
     return ",".join(ids)
 
 
@@ -428,7 +429,7 @@ def _check_target_year(value: Any, values: dict[str, Any], language: str) -> int
 def _check_facility_release(value: Any, values: dict[str, Any], language: str) -> str:
     with_sectors = [r.release for r in releases() if "sector" in r.levels]
     if value not in with_sectors:
-        raise _unknown("value of facility_release", value, with_sectors, language)
+        raise _unknown("facility_release", value, with_sectors, language)
     return str(value)
 
 
