@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from runner_fakes import RecordingUI
 from typer.testing import CliRunner
 
 from borlange_analysis.cli import app
@@ -198,23 +199,6 @@ class _Unreachable:
         raise dx.ClusterError("cannot reach the Dask scheduler at tcp://h:8786: timed out", dx.EXIT_UNAVAILABLE)
 
 
-class _UI:
-    def __init__(self):
-        self.lines: list[str] = []
-
-    def start(self, *, total: int, to_build: int) -> None:
-        self.lines.append(f"start {total} {to_build}")
-
-    def result(self, result) -> None:
-        self.lines.append(f"{result.status} {result.name}")
-
-    def notice(self, text: str) -> None:
-        self.lines.append(text)
-
-    def error(self, text: str) -> None:
-        self.lines.append(f"error: {text}")
-
-
 def test_an_executor_that_cannot_start_stops_the_run_with_its_exit_code(tmp_path, monkeypatch):
     from borlange_analysis import data
     from borlange_analysis.runner import plan
@@ -227,7 +211,7 @@ def test_an_executor_that_cannot_start_stops_the_run_with_its_exit_code(tmp_path
 
     monkeypatch.setattr(plan, "fingerprint_jobs", fingerprint)
     monkeypatch.setenv("BORLANGE_PARTNERS_DIR", str(tmp_path / "partners"))
-    ui = _UI()
+    ui = RecordingUI()
     opts = run.Options(
         notebooks=["partner"],
         partners=["ssab", "ikea"],

@@ -9,6 +9,7 @@ import signal
 from pathlib import Path
 
 import pytest
+from runner_fakes import RecordingUI
 
 from borlange_analysis.runner import run
 from borlange_analysis.runner.executor import Event, Task
@@ -63,23 +64,6 @@ class FakeExecutor:
         self.killed = kill
 
 
-class UI:
-    def __init__(self):
-        self.lines: list[str] = []
-
-    def start(self, *, total: int, to_build: int) -> None:
-        self.lines.append(f"start {total} {to_build}")
-
-    def result(self, result) -> None:
-        self.lines.append(f"{result.status} {result.name}")
-
-    def notice(self, text: str) -> None:
-        self.lines.append(text)
-
-    def error(self, text: str) -> None:
-        self.lines.append(f"error: {text}")
-
-
 @pytest.fixture
 def loop(monkeypatch, tmp_path):
     from borlange_analysis import data
@@ -96,8 +80,8 @@ def loop(monkeypatch, tmp_path):
     FakeExecutor.crashes, FakeExecutor.signal_on, FakeExecutor.errno_on = {}, "", ""
     FakeExecutor.instances = []
 
-    def go(*partners: str, force: bool = True) -> tuple[run.Summary, UI]:
-        ui = UI()
+    def go(*partners: str, force: bool = True) -> tuple[run.Summary, RecordingUI]:
+        ui = RecordingUI()
         opts = run.Options(
             notebooks=["partner"],
             partners=list(partners),
