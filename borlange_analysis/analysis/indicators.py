@@ -171,13 +171,17 @@ def compute_indicators(
     carbon_law_rate: float = CARBON_LAW_RATE,
     per_sector: bool = False,
     kommun_reduction: float | None = None,
+    ets: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Pure computation of every indicator from already loaded tables (``docs/data-dictionary.md``).
 
     ``sector_emissions`` and ``total_emissions`` are tidy tables of one release for all kommuner;
     ``population`` has kommun_code, year, population; ``land_area`` kommun_code, year, land_km2;
     ``budget_totals`` the total CO2 emissions of all kommuner the budget is computed on (default
-    ``total_emissions``, which must then be CO2: budgets refuse CO2e).
+    ``total_emissions``, which must then be CO2: budgets refuse CO2e); ``ets`` the verified EU ETS
+    emissions per kommun and year (kommun_code, year, verified_t_co2e; EUTL) for the targets outside
+    the EU ETS, ``None`` to read them from the processed EUTL tables
+    (:func:`borlange_analysis.analysis.targets.non_ets_emissions`).
     """
     check_method(budget_method)
 
@@ -226,6 +230,7 @@ def compute_indicators(
         first_year=first_year,
         method=method,
         kommun_reduction=kommun_reduction,
+        ets=ets,
     )
     wide = tp.pivot(index="kommun_code", columns="target_id", values=["gap_t", "on_track"])
     wide.columns = [f"gap_{t}_t" if k == "gap_t" else f"on_track_{t}" for k, t in wide.columns]

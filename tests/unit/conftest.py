@@ -1,5 +1,29 @@
+"""Unit tests run without the data: an autouse fixture hides the prepared tables and the raw
+files of the checkout, so a test that needs them fails here as it would on a fresh clone."""
+
+import os
+
 import pandas as pd
 import pytest
+
+from borlange_analysis import config
+
+
+@pytest.fixture(autouse=True)
+def _no_data_in_unit_tests(monkeypatch, tmp_path_factory):
+    """``data/processed`` and ``data/raw`` point to an empty folder (unless the test sets its own
+    ``BORLANGE_HOME``)."""
+    empty = tmp_path_factory.getbasetemp() / "unit-tests-have-no-data"
+    home = os.environ.get("BORLANGE_HOME")
+
+    def hidden(real, sub):
+        def where():
+            return real() if os.environ.get("BORLANGE_HOME") != home else empty / sub
+
+        return where
+
+    monkeypatch.setattr(config, "processed_dir", hidden(config.processed_dir, "processed"))
+    monkeypatch.setattr(config, "raw_dir", hidden(config.raw_dir, "raw"))
 
 
 @pytest.fixture
