@@ -20,3 +20,19 @@ class RecordingUI:
 
     def error(self, text: str) -> None:
         self.lines.append(f"error: {text}")
+
+
+def plan_offline(monkeypatch, tmp_path) -> None:
+    """Let the runner plan without data: nothing to prepare, a fingerprint per job name, and an
+    empty partners folder under ``tmp_path``."""
+    from borlange_analysis import data
+    from borlange_analysis.runner import plan
+
+    monkeypatch.setattr(data, "ensure_prepared", lambda: False)
+
+    def fingerprint(jobs, **kw):
+        for j in jobs:
+            j.input_hash = f"hash-{j.name}"
+
+    monkeypatch.setattr(plan, "fingerprint_jobs", fingerprint)
+    monkeypatch.setenv("BORLANGE_PARTNERS_DIR", str(tmp_path / "partners"))

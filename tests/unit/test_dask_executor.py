@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from runner_fakes import RecordingUI
+from runner_fakes import RecordingUI, plan_offline
 from typer.testing import CliRunner
 
 from borlange_analysis.cli import app
@@ -200,17 +200,7 @@ class _Unreachable:
 
 
 def test_an_executor_that_cannot_start_stops_the_run_with_its_exit_code(tmp_path, monkeypatch):
-    from borlange_analysis import data
-    from borlange_analysis.runner import plan
-
-    monkeypatch.setattr(data, "ensure_prepared", lambda: False)
-
-    def fingerprint(jobs, **kw):
-        for j in jobs:
-            j.input_hash = f"hash-{j.name}"
-
-    monkeypatch.setattr(plan, "fingerprint_jobs", fingerprint)
-    monkeypatch.setenv("BORLANGE_PARTNERS_DIR", str(tmp_path / "partners"))
+    plan_offline(monkeypatch, tmp_path)
     ui = RecordingUI()
     opts = run.Options(
         notebooks=["partner"],

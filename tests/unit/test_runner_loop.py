@@ -9,7 +9,7 @@ import signal
 from pathlib import Path
 
 import pytest
-from runner_fakes import RecordingUI
+from runner_fakes import RecordingUI, plan_offline
 
 from borlange_analysis.runner import run
 from borlange_analysis.runner.executor import Event, Task
@@ -66,17 +66,7 @@ class FakeExecutor:
 
 @pytest.fixture
 def loop(monkeypatch, tmp_path):
-    from borlange_analysis import data
-    from borlange_analysis.runner import plan
-
-    monkeypatch.setattr(data, "ensure_prepared", lambda: False)
-
-    def fingerprint(jobs, **kw):
-        for j in jobs:
-            j.input_hash = f"hash-{j.name}"
-
-    monkeypatch.setattr(plan, "fingerprint_jobs", fingerprint)
-    monkeypatch.setenv("BORLANGE_PARTNERS_DIR", str(tmp_path / "partners"))
+    plan_offline(monkeypatch, tmp_path)
     FakeExecutor.crashes, FakeExecutor.signal_on, FakeExecutor.errno_on = {}, "", ""
     FakeExecutor.instances = []
 
