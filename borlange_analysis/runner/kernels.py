@@ -77,6 +77,7 @@ def _kill_children() -> None:
 
 def _on_term(signum: int, frame: object) -> None:
     _kill_children()
+    _close_kernel_log(keep=False)
     os._exit(128 + signum)
 
 
@@ -86,6 +87,7 @@ def _watch_parent(parent: int) -> None:
         time.sleep(0.25)
         if os.getppid() != parent:
             _kill_children()
+            _close_kernel_log(keep=False)
             os._exit(1)
 
 
@@ -172,8 +174,13 @@ def start_kernel() -> None:
         extra_arguments=["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"],
     )
     client.km = client.create_kernel_manager()
-    client.start_new_kernel(cwd=str(config.project_root()))
-    client.start_new_kernel_client()
+    log = _open_kernel_log()
+    try:
+        client.start_new_kernel(cwd=str(config.project_root()), stderr=log)
+        client.start_new_kernel_client()
+    except BaseException:
+        _close_kernel_log(keep=True)
+        raise
     _STATE["client"] = client
 
 
@@ -185,6 +192,57 @@ def stop_kernel() -> None:
         except Exception:  # noqa: BLE001 - best effort at shutdown
             pass
         _kill_children()
+    _close_kernel_log(keep=False)
+
+
+def kernel_log_path() -> Path:
+    """Where this worker's kernel writes its own output streams (not the notebook's: those are in
+    the notebook). A kernel's stderr carries only low-level messages (a crash, a message from its
+    messaging layer while it shuts down); they go to this file, not to the terminal of a run, whose
+    errors are one line each. The file is removed when the kernel is stopped normally."""
+    import tempfile
+
+    return Path(tempfile.gettempdir()) / "borlange-analysis" / f"kernel-{os.getpid()}.log"
+
+
+def _open_kernel_log() -> Any:
+    path = kernel_log_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed in _close_kernel_log
+    except OSError:
+        import subprocess
+
+        return subprocess.DEVNULL  # no writable temporary folder: the messages are dropped
+    _STATE["kernel_log"] = handle
+    return handle
+
+
+def _close_kernel_log(keep: bool) -> None:
+    handle = _STATE.pop("kernel_log", None)
+    if handle is None:
+        return
+    try:
+        handle.close()
+        if not keep:
+            Path(handle.name).unlink(missing_ok=True)
+    except OSError:
+        pass  # best effort: a temporary file
+
+
+def kernel_log_tail() -> str:
+    """The last line this worker's kernel wrote to its stderr ('' if none): said with a report
+    whose kernel died."""
+    handle = _STATE.get("kernel_log")
+    if handle is None:
+        return ""
+    try:
+        handle.flush()
+        lines = [line.strip() for line in Path(handle.name).read_text(encoding="utf-8", errors="replace").splitlines()]
+    except OSError:
+        return ""
+    lines = [line for line in lines if line]
+    return _ANSI.sub("", lines[-1])[:200] if lines else ""
 
 
 def _exporter() -> Any:
@@ -303,10 +361,12 @@ def _execute(job: dict[str, Any], formats: tuple[str, ...], stage_dir: Path, tab
         runner.execute()
     except Exception as exc:  # noqa: BLE001 - any failure fails only this report
         nb.cells.pop(0)
-        stop_kernel()  # a fresh kernel for the next report
-        failed = stage_dir / f"{job['name']}.failed.ipynb"
         code = write_error(exc)
         text = _write_error_text(exc, code) if code else short_error(exc)
+        if type(exc).__name__ == "DeadKernelError" and (last := kernel_log_tail()):
+            text = f"{text} (the kernel's last message: {last})"
+        stop_kernel()  # a fresh kernel for the next report
+        failed = stage_dir / f"{job['name']}.failed.ipynb"
         outcome = Outcome(job["name"], "failed", time.perf_counter() - t0, text, errno=code)
         try:
             atomic_write_text(failed, nbformat.writes(nb))
