@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import config, i18n
+from .. import config, i18n, methods_doc
 from ..params import Checked
 from .charts import Chart
 from .tables import Table
@@ -67,7 +67,8 @@ class Prose:
         return "".join(f"<p{cls}>{html.escape(par)}</p>" for par in self.text.split("\n\n") if par.strip())
 
 
-#: The section of ``docs/methods.md`` each page follows (GitHub's anchors of its headings).
+#: The section of the method description each page follows (the English text's anchors, as GitHub
+#: makes them; :func:`borlange_analysis.methods_doc.section_anchor` finds them in Swedish).
 METHODS_SECTIONS = {
     "overview": "emissions-trends-and-the-carbon-law",
     "sector": "emissions-trends-and-the-carbon-law",
@@ -200,11 +201,17 @@ class Page:
         return Html("".join(str(self.show(n)) for n in names if n in self.items))
 
     def methods_href(self) -> str:
-        """Where the method description is, seen from this page: the site's ``methods.html`` (three
-        folders up from ``<root>/<kommun>/<release>/<language>/``) on a built page, the checkout's
-        ``docs/methods.md`` in a notebook opened in ``notebooks/``; at the section this page follows."""
-        anchor = METHODS_SECTIONS.get(self.name, "")
-        base = "../../../methods.html" if self.p.tables_dir is not None else "../docs/methods.md"
+        """Where the method description in this page's language is, seen from this page: the
+        site's ``methods.html`` / ``methods.en.html`` (three folders up from
+        ``<root>/<kommun>/<release>/<language>/``) on a built page, the checkout's
+        ``docs/methods.sv.md`` / ``docs/methods.md`` in a notebook opened in ``notebooks/``; at the
+        section this page follows (:mod:`borlange_analysis.methods_doc`)."""
+        lang = self.language
+        anchor = methods_doc.section_anchor(METHODS_SECTIONS.get(self.name, ""), lang)
+        if self.p.tables_dir is not None:
+            base = f"../../../{methods_doc.page_name(lang)}"
+        else:
+            base = f"../docs/{methods_doc.SOURCES[lang]}"
         return f"{base}#{anchor}" if anchor else base
 
     def methods_link(self) -> Html:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import __version__, config, params
+from .. import __version__, config, methods_doc, params
 from ..errors import ParameterError, UnknownValueError, fold
 from .catalog import CATALOG, Catalog
 
@@ -138,6 +138,7 @@ _KERNEL_FILES = (
     "data.py",
     "names.py",
     "params.py",
+    "methods_doc.py",
     "partners.py",
     "units.py",
     "config.py",
@@ -150,14 +151,22 @@ _KERNEL_FILES = (
 
 def kernel_fingerprint() -> str:
     """Fingerprint of every package file a report kernel imports or reads: the page modules,
-    the analytics, the texts and the reference tables (not the runner, not the ingest step)."""
+    the analytics, the texts and the reference tables (not the runner, not the ingest step), and
+    the method description's headings, whose anchors the pages link to (its prose is not part of
+    the pages: a corrected sentence in it rebuilds no report)."""
     root = config.PACKAGE_DIR
     files = [root / f for f in _KERNEL_FILES]
     for sub in _KERNEL_SIDE:
         files += [
             p for p in (root / sub).rglob("*") if p.suffix in (".py", ".csv", ".toml") and "__pycache__" not in p.parts
         ]
-    return config.fingerprint_files([f for f in files if f.is_file()])
+    code = config.fingerprint_files([f for f in files if f.is_file()])
+    anchors = {
+        lang: methods_doc.headings(path.read_text(encoding="utf-8"))
+        for lang in methods_doc.SOURCES
+        if (path := methods_doc.source(lang)).is_file()
+    }
+    return hashlib.sha256(json.dumps([code, anchors]).encode()).hexdigest()[: len(code)]
 
 
 def _partner_files(pid: str) -> list[Path]:

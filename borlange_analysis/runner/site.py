@@ -15,7 +15,8 @@ or interrupted run leaves a site that lists everything that is published:
   Windows (where creating symlinks needs administrator rights or developer mode), in ZIP archives
   and ``git``, on static web hosts that do not follow links, and when the folder is opened
   straight from disk;
-- ``<root>/methods.html``: the method description the pages link to (:mod:`.methods_page`);
+- ``<root>/methods.html``, ``methods.en.html``: the method description the pages link to
+  (:mod:`.methods_page`);
 - ``<root>/last-run.json``: what the last run did (written by :func:`write_last_run`).
 """
 
@@ -29,7 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from .. import __version__, config, i18n
+from .. import __version__, config, i18n, methods_doc
 from .._io import atomic_write_json, atomic_write_text
 from ..errors import BorlangeError, fold
 from ..i18n import fmt
@@ -189,8 +190,10 @@ def write_root_index(root: Path, sets: list[Path], table: National | None = None
         other_text = html.escape(i18n.t("site.other_language", lang))
         parts.append(f'<p><a href="{index_name(other)}" hreflang="{other}">{other_text}</a></p>\n')
         parts.append(f"<p>{html.escape(i18n.t('site.root_intro', lang))}</p>\n")
-        if (Path(root) / methods_page.NAME).is_file():
-            link = i18n.sentence_with_link("page.methods_link", "page.methods_link_text", lang, methods_page.NAME)
+        if (Path(root) / methods_doc.page_name(lang)).is_file():
+            link = i18n.sentence_with_link(
+                "page.methods_link", "page.methods_link_text", lang, methods_doc.page_name(lang)
+            )
             parts.append(f'<p class="methods-link">{link}</p>\n')
         if not tree:
             parts.append(f'<p class="empty">{html.escape(i18n.t("site.root_empty", lang))}</p>\n')

@@ -21,6 +21,8 @@ import pytest
 from bs4 import BeautifulSoup
 from rendered_checks import csv_problems, link_problems, page_problems
 
+from borlange_analysis import methods_doc
+
 pytestmark = [pytest.mark.e2e, pytest.mark.realdata]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,15 +97,19 @@ def test_every_link_leads_somewhere(site):
 
 
 def test_every_page_links_to_its_section_of_the_method_description(site):
-    methods = site / "methods.html"
-    assert methods.is_file()
-    soup = BeautifulSoup(methods.read_text(encoding="utf-8"), "html.parser")
+    names = {"sv": "methods.html", "en": "methods.en.html"}
+    for lang, name in names.items():
+        soup = BeautifulSoup((site / name).read_text(encoding="utf-8"), "html.parser")
+        assert soup.find("html")["lang"] == lang
+    soup = BeautifulSoup((site / "methods.en.html").read_text(encoding="utf-8"), "html.parser")
     assert soup.find("h2", id="carbon-budgets") and soup.find("h2", id="measures-and-scenarios")
+    soup = BeautifulSoup((site / "methods.html").read_text(encoding="utf-8"), "html.parser")
+    sv_budgets = methods_doc.section_anchor("carbon-budgets", "sv")
+    assert sv_budgets != "carbon-budgets" and soup.find("h2", id=sv_budgets)
+    assert "koldioxidbudget" in soup.get_text().lower()
     for page, lang in _pages(site):
         link = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one("p.methods-link a")
-        assert link is not None and link["href"].startswith("../../../methods.html#"), page
-        if lang == "sv":
-            assert "på engelska" in link.parent.get_text(), page
+        assert link is not None and link["href"].startswith(f"../../../{names[lang]}#"), page
 
 
 def test_every_csv_copy_holds_numbers_in_numeric_columns(site):
