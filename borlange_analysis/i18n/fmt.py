@@ -110,6 +110,24 @@ def percent(value: Any, language: str, decimals: int = 0, *, share: bool = False
     return f"{text}{NBSP}%" if language == "sv" else f"{text}%"
 
 
+def share(value: Any, language: str, decimals: int = 0) -> str:
+    """A share (0-1) as a percentage that never reads as nothing when it is something: ``decimals``
+    decimals ('19 %'), one more below one unit of the last decimal ('0,4 %', '0,7 %'), and '< 0,1 %'
+    below that; '0 %' only for nothing (a negative share keeps its sign)."""
+    if is_missing(value):
+        return MISSING
+    v = float(value)
+    if v == 0 or not math.isfinite(v) or abs(v) * 100 >= 10.0**-decimals:
+        return percent(v, language, decimals, share=True)
+    finer = decimals + 1
+    text = percent(v, language, finer, share=True)
+    if text != percent(0, language, finer):
+        return text
+    bound = percent(10.0**-finer * (1 if v > 0 else -1), language, finer)
+    sign = "<" if v > 0 else ">"
+    return f"{sign}{NBSP}{bound}" if language == "sv" else f"{sign}{bound}"
+
+
 def year(value: Any) -> str:
     """A year as written: '2024' (never grouped, never '2024,0')."""
     if is_missing(value):

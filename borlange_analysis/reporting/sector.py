@@ -246,9 +246,7 @@ def key_figures(p: Checked, row: pd.Series, *, share: float, rank: peers.Rank) -
 def share_text(share: float, language: str) -> str:
     """A share of the total (0-1) as a percentage: whole per cent, one decimal below 1 % so a small
     sector does not read as nothing ('0,4 %'), '0 %' only for nothing."""
-    if fmt.is_missing(share):
-        return fmt.MISSING
-    return fmt.percent(share, language, 1 if 0 < abs(float(share)) < 0.01 else 0, share=True)
+    return fmt.share(share, language)
 
 
 def change_text(pct: float, language: str) -> str:

@@ -81,8 +81,8 @@ class Column:
             return fmt.percent(value, language, self.decimals)
         if k == "change":  # a change or rate, with its sign: '+284 %', '−21 %'
             return fmt.signed_percent(value, language, self.decimals)
-        if k == "share":
-            return fmt.percent(value, language, self.decimals, share=True)
+        if k == "share":  # '19 %', '0,4 %', '< 0,1 %': a share that is something never reads as 0 %
+            return fmt.share(value, language, self.decimals)
         if k == "bool":
             return fmt.boolean(value, language)
         if k == "month":

@@ -4,6 +4,8 @@ import datetime as dt
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from borlange_analysis import i18n
 from borlange_analysis.i18n import fmt
@@ -95,6 +97,28 @@ def test_numbers(value, decimals, sv, en):
 def test_percentages(value, share, decimals, sv, en):
     assert fmt.percent(value, "sv", decimals, share=share) == sv
     assert fmt.percent(value, "en", decimals, share=share) == en
+
+
+@pytest.mark.parametrize(
+    ("value", "sv", "en"),
+    [
+        (0.186, "19\u00a0%", "19%"),
+        (0.007, "0,7\u00a0%", "0.7%"),
+        (0.0004, "<\u00a00,1\u00a0%", "<0.1%"),
+        (-0.0004, ">\u00a0\u22120,1\u00a0%", ">\u22120.1%"),
+        (0.0, "0\u00a0%", "0%"),
+        (float("nan"), "\u2013", "\u2013"),
+    ],
+)
+def test_shares_never_read_as_nothing_when_they_are_something(value, sv, en):
+    assert fmt.share(value, "sv") == sv
+    assert fmt.share(value, "en") == en
+
+
+@given(st.floats(min_value=1e-12, max_value=1.0), st.integers(0, 2), st.sampled_from(["sv", "en"]))
+def test_a_positive_share_never_shows_zero(value, decimals, language):
+    text = fmt.share(value, language, decimals)
+    assert text.startswith("<") or any(ch in "123456789" for ch in text), text
 
 
 @pytest.mark.parametrize("value", [2024, 2024.0, "2024", 2024.4])
