@@ -136,7 +136,11 @@ def year(value: Any) -> str:
 
 
 def to_date(value: Any) -> _dt.date | None:
-    """A date from a ``date``, an ISO string ('2029-02-12') or a fractional year (2029.12)."""
+    """A date from a ``date``, an ISO string ('2029-02-12') or a fractional year (2029.12).
+
+    A date after 9999-12-31 (ISO 8601's expanded form '+40705-03-01', or a fractional year from
+    10000 on: a trend that barely falls reaches zero millennia from now) cannot be a Python date and
+    becomes ``date.max``; the pages print any date after 2100 as 'efter 2100' / 'after 2100'."""
     if is_missing(value):
         return None
     if isinstance(value, _dt.datetime):
@@ -144,11 +148,13 @@ def to_date(value: Any) -> _dt.date | None:
     if isinstance(value, _dt.date):
         return value
     if isinstance(value, str):
-        return _dt.date.fromisoformat(value[:10])
+        return _dt.date.max if value.startswith("+") else _dt.date.fromisoformat(value[:10])
     v = float(value)
     if not math.isfinite(v):
         return None
     y = int(math.floor(v))
+    if y > _dt.date.max.year:
+        return _dt.date.max
     start = _dt.date(y, 1, 1)
     days = (_dt.date(y + 1, 1, 1) - start).days
     return start + _dt.timedelta(days=int(math.floor((v - y) * days)))

@@ -106,6 +106,8 @@ class Column:
         if k == "bool":
             return "true" if bool(value) else "false"
         if k in ("month", "date"):
+            if isinstance(value, str) and value.startswith("+"):
+                return value  # ISO 8601's expanded form for a date after 9999, kept as it is
             d = fmt.to_date(value)
             return d.isoformat() if d else None
         return value

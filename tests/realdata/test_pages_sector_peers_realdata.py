@@ -54,3 +54,21 @@ def test_borlange_industry_page_agrees_with_its_indicators_row():
     assert ets["installation_id"].iloc[0] == "SE_386"
     assert set(page.items["partner_levers"].frame["partner_id"]) == {"ssab"}
     assert not page.items["peers"].is_empty
+
+
+def test_sector_pages_whose_trend_reaches_zero_millennia_from_now_are_built():
+    """A sector whose trend barely falls reaches net zero in year 40705 or 111155 (found by a run of
+    the whole national set: Heby Jordbruk, Arboga Arbetsmaskiner, ...). The three latest such
+    sector series of the country build their page, which says 'efter 2100'."""
+    p = params.validate("sector", kommun="Borlänge", sector="industri", current_year=2026, language="sv")
+    ind = common.indicators(p)
+    far = ind[(ind["sector"] != SECTOR_TOTAL) & (ind["net_zero_year"] > 9999)]
+    assert len(far) >= 5
+    names = kommun_resolver().by_code
+    after_2100 = i18n.t("value.after_2100", "sv")
+    for _, row in far.nlargest(3, "net_zero_year").iterrows():
+        q = params.validate("sector", kommun=row["kommun_code"], sector=row["sector"], current_year=2026, language="sv")
+        page = sector.build(q)
+        assert names[row["kommun_code"]] in page.title
+        key = page.items["key_figures"].frame.set_index("indicator")
+        assert key.loc["net_zero", "value_text"] == after_2100

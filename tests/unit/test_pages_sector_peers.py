@@ -510,3 +510,24 @@ def test_share_and_change_texts():
     assert sector.change_text(-21.4, "en") == "\u221221%"
     assert sector.change_text(0.2, "en") == "0%"
     assert sector.change_text(np.nan, "en") == fmt.MISSING
+
+
+@pytest.mark.parametrize("value", [40705.3, 111155.0, "+40705-03-01", 2100.99 + 1])
+def test_a_net_zero_millennia_away_reads_after_2100(value):
+    """A sector whose trend barely falls reaches zero in year 40705 (Heby, Jordbruk, release 2026):
+    the pages say 'efter 2100' and the CSV keeps ISO 8601's expanded date, they do not fail."""
+    from borlange_analysis.reporting import statements
+    from borlange_analysis.reporting.tables import Column
+
+    assert statements.net_zero_text(value, "sv") == i18n.t("value.after_2100", "sv")
+    assert "2100" in statements.net_zero(value=value, first_year=2015, language="en")
+    assert fmt.to_date(value) is not None and fmt.to_date(value).year > 2100
+    if isinstance(value, str):
+        assert Column("net_zero", kind="month").csv_value(value) == value
+
+
+def test_a_net_zero_this_century_reads_as_month_and_year():
+    from borlange_analysis.reporting import statements
+
+    assert statements.net_zero_text(2057.94, "sv") == "december 2057"
+    assert statements.net_zero_text(float("nan"), "en") == i18n.t("value.never", "en")
